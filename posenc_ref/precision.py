@@ -32,6 +32,8 @@ __all__ = [
     "accuracy_report",
     "correctly_rounded",
     "format_report",
+    "frequency_truth",
+    "naive_frequencies",
     "max_exact_integer",
     "naive",
     "sample_positions",
@@ -211,6 +213,60 @@ def ulp_error(
     return np.abs(diff) / ulp(hi, f.name)
 
 
+def naive_frequencies(
+    d_model: int,
+    *,
+    base: float = 10000.0,
+    dtype: npt.DTypeLike = np.float32,
+    method: str = "pow",
+) -> np.ndarray:
+    """Frequencies computed the textbook way, every operation in ``dtype``.
+
+    ``method="pow"``: ``base ** (-(2i) / d)``; ``method="exp-log"``: ``exp(2i * (-ln(base) / d))``
+    (the PyTorch tutorial's ``div_term``). The exp-log form rounds ``ln(base)/d`` first and ``exp``
+    then multiplies that relative error by the size of its argument (up to ``ln(base)``), so it is
+    the less accurate of the two; :func:`frequency_truth` gives the exact values to compare with.
+
+    Examples
+    --------
+    >>> naive_frequencies(4, dtype=np.float64, method="pow")
+    array([1.  , 0.01])
+    """
+    d = check_d_model(d_model)
+    b = check_base(base)
+    dt = check_dtype(dtype)
+    two_i = np.arange(0, d, 2).astype(dt)
+    if method == "pow":
+        w = dt.type(b) ** (-two_i / dt.type(d))
+    elif method == "exp-log":
+        w = np.exp(two_i * (-dt.type(math.log(b)) / dt.type(d)))
+    else:
+        raise ValueError(f"method must be 'pow' or 'exp-log'; got {method!r}")
+    return w.astype(dt)
+
+
+def frequency_truth(
+    d_model: int, *, base: float = 10000.0, prec: int = 200
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact frequencies ``base**(-2i/d)`` from mpmath, as double-doubles ``(hi, lo)``.
+
+    Examples
+    --------
+    >>> hi, lo = frequency_truth(4)
+    >>> hi.tolist(), lo.tolist()
+    ([1.0, 0.01], [0.0, -2.0816681711721685e-19])
+    """
+    import mpmath
+
+    d = check_d_model(d_model)
+    b = check_base(base)
+    with mpmath.workprec(prec):
+        exact = [mpmath.power(mpmath.mpf(b), mpmath.mpf(-2 * i) / d) for i in range(d // 2)]
+        hi = np.array([float(x) for x in exact])
+        lo = np.array([float(x - h) for x, h in zip(exact, hi.tolist(), strict=True)])
+    return hi, lo
+
+
 def naive(
     positions: int | range | npt.ArrayLike,
     d_model: int,
@@ -234,17 +290,10 @@ def naive(
     >>> naive([2**24 + 1], 2)[0, 0] == np.sin(np.float32(2**24))
     np.True_
     """
-    d = check_d_model(d_model)
-    b = check_base(base)
     dt = check_dtype(dtype)
     pos = check_positions(positions).astype(dt)
-    two_i = np.arange(0, d, 2).astype(dt)
-    if frequencies == "pow":
-        w = dt.type(b) ** (-two_i / dt.type(d))
-    elif frequencies == "exp-log":
-        w = np.exp(two_i * (-dt.type(math.log(b)) / dt.type(d)))
-    else:
-        raise ValueError(f"frequencies must be 'pow' or 'exp-log'; got {frequencies!r}")
+    w = naive_frequencies(d_model, base=base, dtype=dt, method=frequencies)
+    d = w.size * 2
     angle = pos[:, None] * w.astype(dt)
     out = np.empty((pos.shape[0], d), dtype=dt)
     out[:, 0::2] = np.sin(angle)
