@@ -19,6 +19,26 @@ import sympy as sp
 __all__ = ["THEOREMS", "Proof", "is_zero", "register"]
 
 
+def _is_even_cos_power(x: sp.Basic) -> bool:
+    return (
+        x.is_Pow
+        and isinstance(x.base, sp.cos)
+        and x.exp.is_Integer
+        and x.exp > 0
+        and x.exp % 2 == 0
+    )
+
+
+def _pythagoras(expr: sp.Expr) -> sp.Expr:
+    """Rewrite every cos(u)**(2n) as (1 − sin(u)**2)**n and expand (an exact identity)."""
+    return sp.expand(
+        expr.replace(
+            _is_even_cos_power,
+            lambda x: (1 - sp.sin(x.base.args[0]) ** 2) ** (x.exp // 2),
+        )
+    )
+
+
 def _scalar_is_zero(expr: sp.Expr) -> bool:
     """True if ``expr`` reduces to the literal 0 under a chain of exact rewrites."""
     expr = sp.sympify(expr)
@@ -29,6 +49,7 @@ def _scalar_is_zero(expr: sp.Expr) -> bool:
     if expanded == 0:
         return True
     for attempt in (
+        lambda: _pythagoras(expanded),
         lambda: sp.trigsimp(expanded),
         lambda: sp.simplify(sp.powsimp(expanded, force=False)),
         lambda: sp.simplify(expr),
@@ -50,8 +71,8 @@ def is_zero(expr: Any) -> bool:
     -------
     bool
         ``True`` only if every entry is rewritten to exactly ``0`` by ``expand``,
-        ``expand_trig``, ``trigsimp`` or ``simplify``; ``False`` otherwise (including
-        when SymPy cannot decide).
+        ``expand_trig``, ``cos² = 1 − sin²``, ``trigsimp`` or ``simplify``; ``False``
+        otherwise (including when SymPy cannot decide).
 
     Examples
     --------

@@ -468,14 +468,16 @@ def thm_wavelengths(dims: Sequence[int] = (4, 8, 512)) -> Proof:
     b = sp.Integer(10000)
     objects: dict[str, Any] = {"λ_i": lam(i), "λ_i (tensor2tensor)": lam_t2t(i)}
     for dd in dims:
-        lam_concrete = [lam(j).subs({d: dd, base: b}) for j in range(dd // 2)]
-        top = lam_concrete[-1] / (2 * sp.pi)
+        # Every wavelength for small widths, only the largest one for wide ones.
+        js = range(dd // 2) if dd <= 16 else [dd // 2 - 1]
+        lam_concrete = {j: lam(j).subs({d: dd, base: b}) for j in js}
+        top = lam_concrete[dd // 2 - 1] / (2 * sp.pi)
         objects[f"max λ / 2π, d={dd}, base=10000"] = top
-        residuals[f"d={dd}, base=10000: max λ − 2π·10000^((d−2)/d)"] = lam_concrete[
-            -1
-        ] - 2 * sp.pi * b ** sp.Rational(dd - 2, dd)
+        residuals[f"d={dd}, base=10000: max λ − 2π·10000^((d−2)/d)"] = (
+            2 * sp.pi * top - 2 * sp.pi * b ** sp.Rational(dd - 2, dd)
+        )
         residuals[f"d={dd}, base=10000: max λ < 2π·10000"] = bool(top < b)
-        if dd <= 16:  # every consecutive ratio, for small widths
+        if dd <= 16:
             for j in range(1, dd // 2):
                 residuals[f"d={dd}: λ_{j}/λ_{j - 1} − 10000^(2/d)"] = lam_concrete[
                     j
