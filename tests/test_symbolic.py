@@ -174,6 +174,14 @@ def test_mutation_norm_d_instead_of_half_d_fails():
         v = pe_vector(p, d)
         assert is_zero(v.dot(v) - sp.Rational(d, 2))
         assert not is_zero(v.dot(v) - d)
+    # Any width d = 2m, with the sum over pairs left symbolic.
+    m = sp.Symbol("m", integer=True, positive=True)
+    i = sp.Symbol("i", integer=True, nonnegative=True)
+    wi = sp.IndexedBase("omega", positive=True)[i]
+    total = sp.Sum(sp.sin(wi * p) ** 2 + sp.cos(wi * p) ** 2, (i, 0, m - 1))
+    assert is_zero(total - m)
+    assert not is_zero(total - 2 * m)
+    assert not is_zero(sp.Sum(sp.sin(wi * p) ** 2, (i, 0, m - 1)) - m)
 
 
 def test_mutation_exponent_i_over_d_fails():

@@ -51,6 +51,15 @@ DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
 
 p, q, k, a, b, delta, theta = sp.symbols("p q k a b Delta theta", real=True)
 omega = sp.Symbol("omega", positive=True)
+# Any width d = 2m: pairs i = 0 … m−1 with free positive frequencies ω[i].
+m_pairs = sp.Symbol("m", integer=True, positive=True)
+pair_i = sp.Symbol("i", integer=True, nonnegative=True)
+omega_i = sp.IndexedBase("omega", positive=True)[pair_i]
+
+
+def _sum_pairs(term: Any) -> sp.Sum:
+    """Σ_{i=0}^{m−1} term: a sum over all pairs of a width d = 2m left symbolic."""
+    return sp.Sum(term, (pair_i, 0, m_pairs - 1))
 
 
 def _dims(dims: int | Iterable[int]) -> tuple[int, ...]:
@@ -126,6 +135,10 @@ def thm_shift(
         "pair: cos|sin block is the standard rotation by +kω": pair_block(k * omega, "cos|sin")
         - _ccw(k * omega),
         "pair: B(kω) does not depend on p": p not in block.free_symbols,
+        "any d, every pair i: (sin, cos)(ω_i(p+k)) − B(kω_i)·(sin, cos)(ω_i p)": _pair(
+            p + k, omega_i
+        )
+        - pair_block(k * omega_i) * _pair(p, omega_i),
     }
     objects: dict[str, Any] = {"block (sin, cos)": block, "block (cos, sin)": swap * block * swap}
     for d in dims:
@@ -229,6 +242,12 @@ def thm_dot(
     residuals: dict[str, Any] = {
         "pair (any ω): sin(ωp)sin(ωq) + cos(ωp)cos(ωq) − cos(ω(p−q))": _pair(p).dot(_pair(q))
         - sp.cos(omega * (p - q)),
+        "any d = 2m: Σ_i [sin sin + cos cos] − Σ_i cos(ω_i (p−q))": _sum_pairs(
+            _pair(p, omega_i).dot(_pair(q, omega_i))
+        )
+        - _sum_pairs(sp.cos(omega_i * (p - q))),
+        "any d = 2m: f(Δ) − f(−Δ)": _sum_pairs(sp.cos(omega_i * delta))
+        - _sum_pairs(sp.cos(omega_i * -delta)),
     }
     objects: dict[str, Any] = {}
     for d in dims:
@@ -270,11 +289,12 @@ def thm_norm(
     True
     """
     dims, layouts = _dims(dims), _layouts(layouts)
-    m = sp.Symbol("m", integer=True, positive=True)
-    i = sp.Symbol("i", integer=True, nonnegative=True)
     residuals: dict[str, Any] = {
         "pair (any ω): sin²(ωp) + cos²(ωp) − 1": _pair(p).dot(_pair(p)) - 1,
-        "any d = 2m: Σ_{i<m} 1 − d/2": sp.Sum(1, (i, 0, m - 1)).doit() - (2 * m) / 2,
+        "any d = 2m: Σ_i [sin²(ω_i p) + cos²(ω_i p)] − d/2": _sum_pairs(
+            _pair(p, omega_i).dot(_pair(p, omega_i))
+        )
+        - (2 * m_pairs) / 2,
     }
     for d in dims:
         ws = _omegas(d, None, base)
