@@ -10,11 +10,15 @@ as ``"thm-shift"`` to those functions.
 Examples
 --------
 >>> from posenc_ref import symbolic
->>> sorted(symbolic.THEOREMS)[:3]
-['thm-dot', 'thm-group', 'thm-norm']
+>>> symbolic.THEOREM_IDS
+('thm-shift', 'thm-group', 'thm-dot', 'thm-norm', 'thm-sin-only', 'thm-wavelengths')
+>>> all(tid in symbolic.THEOREMS for tid in symbolic.THEOREM_IDS)
+True
 >>> proof = symbolic.THEOREMS["thm-norm"]()
 >>> print(proof)
 thm-norm: |PE(p)|² = d/2 for every position p
+>>> proof
+Proof(id='thm-norm', statement='|PE(p)|² = d/2 for every position p', 14 residuals)
 >>> proof.verify()
 True
 """

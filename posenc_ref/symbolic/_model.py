@@ -290,8 +290,8 @@ def mp_lambdify(
 
     Rational constants, ``π`` and powers are evaluated at call time inside
     ``mpmath.workprec(prec)``, so the result carries about ``prec`` correct bits
-    (minus the condition number of ``expr``). Pass integers, fractions or mpmath
-    numbers as arguments to keep inputs exact.
+    (minus the condition number of ``expr``). Pass integers (converted to ``mpf``
+    exactly) or mpmath numbers as arguments to keep inputs exact.
 
     Parameters
     ----------

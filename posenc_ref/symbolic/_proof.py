@@ -99,7 +99,7 @@ def _holds(residual: Any) -> bool:
     return is_zero(residual)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Proof:
     """A theorem stated symbolically, with the residuals that prove it.
 
@@ -158,13 +158,27 @@ class Proof:
     def __str__(self) -> str:
         return f"{self.id}: {self.statement}"
 
+    def __repr__(self) -> str:
+        count = len(self.residuals)
+        return f"Proof(id={self.id!r}, statement={self.statement!r}, {count} residuals)"
+
 
 THEOREMS: dict[str, Callable[..., Proof]] = {}
 """Registry: theorem id -> function building its :class:`Proof` (call with no arguments)."""
 
 
 def register(theorem_id: str) -> Callable[[Callable[..., Proof]], Callable[..., Proof]]:
-    """Decorator adding a theorem function to :data:`THEOREMS` under ``theorem_id``."""
+    """Decorator adding a theorem function to :data:`THEOREMS` under ``theorem_id``.
+
+    The function must be callable with no arguments and return a :class:`Proof` whose
+    ``id`` is ``theorem_id``. Ids start with ``"thm-"`` and may be registered once.
+
+    Examples
+    --------
+    >>> from posenc_ref.symbolic import thm_shift
+    >>> THEOREMS["thm-shift"] is thm_shift, thm_shift.theorem_id
+    (True, 'thm-shift')
+    """
     if not theorem_id.startswith("thm-"):
         raise ValueError(f"theorem_id: must start with 'thm-', got {theorem_id!r}")
 

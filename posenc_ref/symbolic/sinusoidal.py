@@ -10,7 +10,7 @@ act on each (sin, cos) pair separately.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import sympy as sp
@@ -49,7 +49,7 @@ THEOREM_IDS: tuple[str, ...] = (
 
 DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
 
-p, q, k, a, b, delta, theta = sp.symbols("p q k a b Delta theta", real=True)
+p, q, k, a, b, delta = sp.symbols("p q k a b Delta", real=True)
 omega = sp.Symbol("omega", positive=True)
 # Any width d = 2m: pairs i = 0 … m−1 with free positive frequencies ω[i].
 m_pairs = sp.Symbol("m", integer=True, positive=True)
@@ -141,6 +141,7 @@ def thm_shift(
         - pair_block(k * omega_i) * _pair(p, omega_i),
     }
     objects: dict[str, Any] = {"block (sin, cos)": block, "block (cos, sin)": swap * block * swap}
+    objects |= {f"block {layout}": pair_block(k * omega, layout) for layout in LAYOUTS}
     for d in dims:
         ws = _omegas(d, None, base)
         blocks = sp.diag(*[pair_block(k * w) for w in ws])
@@ -438,7 +439,7 @@ def thm_sin_only(vector_sizes: int | Iterable[int] = (1, 2, 3)) -> Proof:
 
 
 @register("thm-wavelengths")
-def thm_wavelengths(dims: Sequence[int] = (4, 8, 512)) -> Proof:
+def thm_wavelengths(dims: int | Iterable[int] = (4, 8, 512)) -> Proof:
     """T6: wavelengths grow geometrically from ``2π`` to ``2π·base^((d−2)/d)``.
 
     In words: with ``ω_i = base^(−2i/d)`` the wavelengths ``λ_i = 2π/ω_i =
