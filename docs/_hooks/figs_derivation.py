@@ -21,7 +21,8 @@ def wavelengths() -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
     for base in BASES:
         lam = posenc_ref.wavelengths(D_MODEL, base=base)
-        ax.plot(range(lam.size), lam, label=f"base {base:g}: up to 2π·{lam[-1] / (2 * math.pi):.6g}")
+        top = lam[-1] / (2 * math.pi)
+        ax.plot(range(lam.size), lam, label=f"base {base:g}: up to 2π·{top:.6g}")
         ax.axhline(2 * math.pi * base, color="0.6", linewidth=0.6, linestyle=":")
     ax.axhline(2 * math.pi, color="0.3", linewidth=0.8, linestyle="--", label="2π (pair 0)")
     ax.set_yscale("log")

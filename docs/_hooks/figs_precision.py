@@ -6,8 +6,8 @@ textbook formulas).
 
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
 import posenc_ref
@@ -41,7 +41,9 @@ def error_vs_position() -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel("position p")
     ax.set_ylabel("max |error| over the row (vs 200-bit mpmath)")
-    ax.set_title(f"Error grows like p·u for the textbook formula; not for the reference (d = {D_MODEL})")
+    ax.set_title(
+        f"Error grows like p·u for the textbook formula, not for the reference (d = {D_MODEL})"
+    )
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(True, which="major", alpha=0.3)
     return fig

@@ -5,8 +5,8 @@ Only the public ``posenc_ref`` API is used.
 
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
 import posenc_ref
