@@ -1,0 +1,108 @@
+"""One test per entry of the Myths and errata page (docs/myths.md): each settles one claim.
+
+The test name matches the page anchor: ``myth-decay`` on the page is ``test_myth_decay`` here.
+"""
+
+import math
+import pathlib
+import re
+
+import numpy as np
+
+import posenc_ref as pe
+from posenc_ref import precision
+
+PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "myths.md"
+
+
+def test_every_myth_on_the_page_has_a_test_and_back():
+    anchors = set(re.findall(r"\{#(myth-[a-z0-9-]+)\}", PAGE.read_text(encoding="utf-8")))
+    tests = {name[len("test_"):].replace("_", "-") for name in globals() if name.startswith(
+        "test_myth_")}
+    assert anchors == tests
+
+
+def test_myth_i_is_the_dimension():
+    """Column j uses the exponent of pair j // 2, so column 5 uses 4/d, not 5/d."""
+    d = 512
+    table = pe.sinusoidal([1], d)[0]
+    assert table[5] == math.cos(1 / 10000 ** (4 / d))
+    assert abs(table[5] - math.cos(1 / 10000 ** (5 / d))) > 1e-6
+
+
+def test_myth_wavelength_range():
+    """The longest wavelength is 2π·10000^((d-2)/d), below 2π·10000 for every d."""
+    for d in (4, 64, 512, 4096):
+        lam = pe.wavelengths(d)
+        assert lam[-1] < 2 * math.pi * 10000
+        assert math.isclose(lam[-1] / (2 * math.pi), 10000 ** ((d - 2) / d), rel_tol=1e-14)
+
+
+def test_myth_10000_is_a_length_limit():
+    """Nothing repeats at 10 000 or 63 000: every position up to 100 000 stays far from PE(0)."""
+    d = 512
+    origin = pe.sinusoidal([0], d)[0]
+    dist = np.linalg.norm(pe.sinusoidal(range(1, 100_001), d) - origin, axis=1)
+    assert dist.min() > 3.5
+    assert dist[10_000 - 1] > 20
+
+
+def test_myth_learned():
+    """The table is a fixed function of (position, column): no parameters, no data."""
+    a = pe.sinusoidal(50, 32)
+    b = pe.sinusoidal(range(50), 32)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_myth_decay():
+    """PE(0)·PE(Δ) is even in Δ and not monotone: it rises again at many offsets."""
+    t = pe.sinusoidal(range(-2000, 2001), 512)
+    f = t @ pe.sinusoidal([0], 512)[0]
+    np.testing.assert_allclose(f, f[::-1], rtol=0, atol=1e-12)
+    right = f[2000:]
+    assert np.count_nonzero(np.diff(right) > 0) > 100
+
+
+def test_myth_relative_attention():
+    """With a generic W, PE(p)ᵀ W PE(p + k) changes with p for a fixed offset k."""
+    d = 64
+    w = np.random.default_rng(7).normal(size=(d, d))
+    t = pe.sinusoidal(300, d)
+    scores = [t[p] @ w @ t[p + 5] for p in range(0, 250, 25)]
+    assert np.ptp(scores) > 1
+
+
+def test_myth_rotation_block():
+    """The sine-first block [[c, s], [-s, c]] rotates (cos, sin) counter-clockwise; applied to a
+    pair (x0, x1) as the textbook rotation it turns the other way. Both keep the relative
+    property, but they are different maps."""
+    theta = 0.3
+    c, s = math.cos(theta), math.sin(theta)
+    sine_first = np.array([[c, s], [-s, c]])
+    textbook = np.array([[c, -s], [s, c]])
+    assert np.allclose(sine_first, textbook.T)
+    x = np.array([1.0, 0.0])
+    assert not np.allclose(sine_first @ x, textbook @ x)
+    # The reference's R(k) block for pair 0 at k with kω = theta-like angle is the sine-first one.
+    r = pe.rotation(1, 2)
+    assert np.allclose(r, [[math.cos(1), math.sin(1)], [-math.sin(1), math.cos(1)]], atol=1e-16)
+
+
+def test_myth_exp_log_is_more_stable():
+    """exp-log frequencies are less accurate than pow, in float32 and float64."""
+    hi, lo = precision.frequency_truth(512)
+    for dt in ("float32", "float64"):
+        err_pow = precision.ulp_error(precision.naive_frequencies(512, dtype=dt), hi, lo).max()
+        err_exp = precision.ulp_error(
+            precision.naive_frequencies(512, dtype=dt, method="exp-log"), hi, lo
+        ).max()
+        assert err_exp > 5 * err_pow
+
+
+def test_myth_layout_does_not_matter():
+    """Layouts are permutations: dot products agree, but the vectors a fixed weight sees differ."""
+    inter = pe.sinusoidal(20, 16)
+    split = pe.sinusoidal(20, 16, layout="sin|cos")
+    np.testing.assert_allclose(inter @ inter.T, split @ split.T, rtol=0, atol=1e-13)
+    w = np.random.default_rng(0).normal(size=(16, 16))
+    assert np.abs(inter @ w - split @ w).max() > 0.1
