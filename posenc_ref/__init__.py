@@ -1,3 +1,35 @@
-"""posenc_ref: the executable reference for sinusoidal position encoding."""
+"""posenc_ref: the executable reference for sinusoidal position encoding.
+
+The NumPy reference for the encoding of *Attention Is All You Need* (§3.5), with a stated
+accuracy contract, plus helpers that settle which index is which. The SymPy derivations live in
+:mod:`posenc_ref.symbolic` (imported on demand, so ``import posenc_ref`` stays light).
+
+Examples
+--------
+>>> import posenc_ref as pe
+>>> pe.sinusoidal(2, 4)
+array([[0.        , 1.        , 0.        , 1.        ],
+       [0.84147098, 0.54030231, 0.00999983, 0.99995   ]])
+"""
+
+from ._validate import LAYOUTS
+from .indexing import Column, column_to_pair, exponent, pair_to_column
+from .rotation import rotation
+from .sinusoidal import frequencies, sinusoidal, textbook_pe, textbook_table, wavelengths
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "LAYOUTS",
+    "Column",
+    "__version__",
+    "column_to_pair",
+    "exponent",
+    "frequencies",
+    "pair_to_column",
+    "rotation",
+    "sinusoidal",
+    "textbook_pe",
+    "textbook_table",
+    "wavelengths",
+]

@@ -1,4 +1,4 @@
-"""Shared fixtures: the site, built once per test session."""
+"""Shared fixtures and Hypothesis settings for the posenc test suite."""
 
 from __future__ import annotations
 
@@ -10,8 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Deterministic by default so that CI is reproducible; POSENC_HYPOTHESIS=thorough explores more.
+settings.register_profile(
+    "default", max_examples=60, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("POSENC_HYPOTHESIS", "default"))
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,7 @@ class BuiltSite:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
-    """``mkdocs build --strict`` into a temporary folder; fails on any warning."""
+    """``mkdocs build --strict`` into a temporary folder, once per session; fails on any warning."""
     pytest.importorskip("mkdocs", reason="the docs extra is not installed")
     site = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, not a warning

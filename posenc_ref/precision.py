@@ -1,0 +1,336 @@
+"""Floating-point facts and error measurement against high-precision ground truth.
+
+A reference value is only a reference if its error is known. This module holds what the tests and
+the precision page need to state errors exactly:
+
+- :data:`FORMATS` and :func:`max_exact_integer`: which integer positions a format can hold;
+- :func:`ulp` and :func:`ulp_error`: errors in units in the last place of the *true* value;
+- :func:`truth`: the table computed with mpmath (200 bits by default) as float64 double-doubles;
+- :func:`naive`: the textbook formula evaluated entirely in one dtype, the way most code does it,
+  so that its error can be measured against the reference.
+
+Definitions: for a true value ``v`` in a format with ``p`` significand bits and smallest normal
+exponent ``emin``, ``ulp(v) = 2**(max(floor(log2|v|), emin) - p + 1)``. An output ``y`` is
+*correctly rounded* if it is the representable value nearest to ``v`` (error <= 0.5 ulp) and
+*faithful* if it is one of the two representable values around ``v`` (error < 1 ulp).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from ._validate import check_base, check_d_model, check_dtype, check_layout, check_positions
+
+__all__ = [
+    "BANDS",
+    "FORMATS",
+    "Format",
+    "accuracy_report",
+    "correctly_rounded",
+    "format_report",
+    "max_exact_integer",
+    "naive",
+    "sample_positions",
+    "truth",
+    "ulp",
+    "ulp_error",
+]
+
+
+class Format(NamedTuple):
+    """A binary floating-point format."""
+
+    name: str
+    significand_bits: int
+    """Precision ``p``, counting the implicit leading bit (24 for float32)."""
+    emin: int
+    """Exponent of the smallest normal number (-126 for float32)."""
+
+
+#: The formats position tables are stored in. bfloat16 has no NumPy dtype; it is listed for
+#: :func:`max_exact_integer` and :func:`ulp`.
+FORMATS: dict[str, Format] = {
+    "float16": Format("float16", 11, -14),
+    "bfloat16": Format("bfloat16", 8, -126),
+    "float32": Format("float32", 24, -126),
+    "float64": Format("float64", 53, -1022),
+}
+
+
+def _format(fmt: str | npt.DTypeLike) -> Format:
+    if isinstance(fmt, str) and fmt in FORMATS:
+        return FORMATS[fmt]
+    try:
+        name = np.dtype(fmt).name
+    except TypeError:
+        name = str(fmt)
+    if name not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    return FORMATS[name]
+
+
+def max_exact_integer(fmt: str | npt.DTypeLike) -> int:
+    """The largest ``N`` such that every integer ``0 … N`` is exactly representable in ``fmt``.
+
+    It is ``2**p``: beyond it, consecutive integers start to share a value, so a position table
+    indexed by positions stored in that format gives two positions the same row.
+
+    Examples
+    --------
+    >>> [max_exact_integer(f) for f in ("float16", "bfloat16", "float32")]
+    [2048, 256, 16777216]
+    >>> np.float16(2049) == np.float16(2048)
+    np.True_
+    """
+    return 2 ** _format(fmt).significand_bits
+
+
+def ulp(x: npt.ArrayLike, fmt: str | npt.DTypeLike = "float64") -> np.ndarray:
+    """Unit in the last place of ``x`` in ``fmt`` (subnormal range included; ``ulp(0)`` is the
+    smallest subnormal).
+
+    Examples
+    --------
+    >>> ulp([1.0, 0.75, 1e-40], "float32").tolist()
+    [1.1920928955078125e-07, 5.960464477539063e-08, 1.401298464324817e-45]
+    """
+    f = _format(fmt)
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    with np.errstate(divide="ignore"):
+        e = np.where(a > 0, np.floor(np.log2(np.where(a > 0, a, 1.0))), f.emin)
+    # log2 can be off by one right at a power of two; correct it exactly.
+    e = np.where(np.ldexp(1.0, e.astype(np.int64)) > a, e - 1, e)
+    e = np.where(np.ldexp(1.0, (e + 1).astype(np.int64)) <= a, e + 1, e)
+    e = np.maximum(e, f.emin)
+    return np.ldexp(1.0, (e - f.significand_bits + 1).astype(np.int64))
+
+
+def truth(
+    positions: int | range | npt.ArrayLike,
+    d_model: int,
+    *,
+    base: float = 10000.0,
+    prec: int = 200,
+    layout: str = "interleaved",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ground truth: the table from mpmath at ``prec`` bits, as a double-double ``hi + lo``.
+
+    ``hi`` is the correctly rounded float64 of each exact entry and ``lo`` the rounded remainder,
+    so ``hi + lo`` carries about 106 bits. This is slow (pure-Python mpmath, ~40 µs an entry): use
+    it on sampled rows.
+
+    Examples
+    --------
+    >>> hi, lo = truth([3], 2)
+    >>> float(hi[0, 0]) == math.sin(3.0)
+    True
+    """
+    import mpmath  # deferred: ground truth is only needed by tests and docs
+
+    d = check_d_model(d_model)
+    b = check_base(base)
+    lay = check_layout(layout)
+    pos = check_positions(positions)
+    half = d // 2
+    s_hi = np.empty((pos.shape[0], half))
+    s_lo = np.empty_like(s_hi)
+    c_hi = np.empty_like(s_hi)
+    c_lo = np.empty_like(s_hi)
+    with mpmath.workprec(prec):
+        omegas = [mpmath.power(mpmath.mpf(b), mpmath.mpf(-2 * i) / d) for i in range(half)]
+        for r, p in enumerate(pos.tolist()):
+            for i, w in enumerate(omegas):
+                angle = p * w
+                s, c = mpmath.sin(angle), mpmath.cos(angle)
+                s_hi[r, i] = sh = float(s)
+                s_lo[r, i] = float(s - sh)
+                c_hi[r, i] = ch = float(c)
+                c_lo[r, i] = float(c - ch)
+    from .sinusoidal import _place
+
+    hi = _place(np.empty((pos.shape[0], d)), s_hi, c_hi, lay)
+    lo = _place(np.empty((pos.shape[0], d)), s_lo, c_lo, lay)
+    return hi, lo
+
+
+def correctly_rounded(hi: np.ndarray, lo: np.ndarray, dtype: npt.DTypeLike) -> np.ndarray:
+    """Round double-doubles ``hi + lo`` to the nearest value of ``dtype`` (ties to even).
+
+    ``hi`` must be the nearest float64 to ``hi + lo`` (as :func:`truth` returns). Rounding ``hi``
+    alone can only go wrong when ``hi`` sits exactly on a rounding boundary of ``dtype``; then the
+    sign of ``lo`` decides.
+
+    Examples
+    --------
+    >>> mid = 1 + 2.0**-24                       # halfway between two float32 neighbours
+    >>> correctly_rounded(np.array([mid]), np.array([1e-30]), np.float32)
+    array([1.0000001], dtype=float32)
+    >>> correctly_rounded(np.array([mid]), np.array([-1e-30]), np.float32)
+    array([1.], dtype=float32)
+    """
+    dt = check_dtype(dtype)
+    hi = np.asarray(hi, dtype=np.float64)
+    lo = np.asarray(lo, dtype=np.float64)
+    if dt == np.float64:
+        return hi.copy()
+    y = hi.astype(dt)
+    yd = y.astype(np.float64)
+    up = np.nextafter(y, dt.type(np.inf))
+    down = np.nextafter(y, dt.type(-np.inf))
+    on_upper = hi == 0.5 * (yd + up.astype(np.float64))
+    on_lower = hi == 0.5 * (yd + down.astype(np.float64))
+    y = np.where(on_upper & (lo > 0), up, y)
+    y = np.where(on_lower & (lo < 0), down, y)
+    return y
+
+
+def ulp_error(
+    values: npt.ArrayLike,
+    hi: np.ndarray,
+    lo: np.ndarray,
+    fmt: str | npt.DTypeLike | None = None,
+) -> np.ndarray:
+    """Error of ``values`` against the truth ``hi + lo``, in ulps of the true value in ``fmt``.
+
+    ``fmt`` defaults to the dtype of ``values``. A correctly rounded table has every error
+    <= 0.5; a faithful one < 1.
+
+    Examples
+    --------
+    >>> hi, lo = truth([1], 2)
+    >>> float(ulp_error(np.float32([math.sin(1.0)]), hi[:, :1], lo[:, :1]).max()) <= 0.5
+    True
+    """
+    v = np.asarray(values)
+    f = _format(v.dtype if fmt is None else fmt)
+    diff = (v.astype(np.float64) - hi) - lo
+    return np.abs(diff) / ulp(hi, f.name)
+
+
+def naive(
+    positions: int | range | npt.ArrayLike,
+    d_model: int,
+    *,
+    base: float = 10000.0,
+    dtype: npt.DTypeLike = np.float32,
+    frequencies: str = "pow",
+) -> np.ndarray:
+    """The textbook formula with every operation in ``dtype`` (interleaved layout).
+
+    This is what most code does: frequencies ``base**(-2i/d)`` (``frequencies="pow"``) or
+    ``exp(2i * -ln(base)/d)`` (``"exp-log"``, the PyTorch-tutorial form), positions cast to
+    ``dtype``, the angle ``pos * ω`` rounded to ``dtype``, then ``sin``/``cos`` in ``dtype``. Its
+    error grows like ``|pos| * u`` (``u`` the unit roundoff of ``dtype``), so it is shown on the
+    precision page next to :func:`posenc_ref.sinusoidal`, never used as a reference.
+
+    Examples
+    --------
+    At position 2**24 + 1 the float32 position itself is already wrong by one:
+
+    >>> naive([2**24 + 1], 2)[0, 0] == np.sin(np.float32(2**24))
+    np.True_
+    """
+    d = check_d_model(d_model)
+    b = check_base(base)
+    dt = check_dtype(dtype)
+    pos = check_positions(positions).astype(dt)
+    two_i = np.arange(0, d, 2).astype(dt)
+    if frequencies == "pow":
+        w = dt.type(b) ** (-two_i / dt.type(d))
+    elif frequencies == "exp-log":
+        w = np.exp(two_i * (-dt.type(math.log(b)) / dt.type(d)))
+    else:
+        raise ValueError(f"frequencies must be 'pow' or 'exp-log'; got {frequencies!r}")
+    angle = pos[:, None] * w.astype(dt)
+    out = np.empty((pos.shape[0], d), dtype=dt)
+    out[:, 0::2] = np.sin(angle)
+    out[:, 1::2] = np.cos(angle)
+    return out
+
+
+#: Position bands of the accuracy report (half-open [lo, hi)); the contract covers |p| < 2**26.
+BANDS: tuple[tuple[int, int], ...] = (
+    (0, 2**10),
+    (2**10, 2**14),
+    (2**14, 2**17),
+    (2**17, 2**20),
+    (2**20, 2**23),
+    (2**23, 2**24 + 2),
+    (2**24 + 2, 2**26),
+)
+
+
+def sample_positions(per_band: int = 12, seed: int = 0) -> dict[tuple[int, int], np.ndarray]:
+    """Positions to test per band: the edge cases ``2**k - 1, 2**k, 2**k + 1`` that fall in the
+    band (and ``0 … 63`` in the first), plus ``per_band`` random ones (seeded).
+
+    Examples
+    --------
+    >>> bands = sample_positions(per_band=0)
+    >>> [int(p) for p in bands[(2**23, 2**24 + 2)]]
+    [8388608, 8388609, 16777215, 16777216, 16777217]
+    """
+    rng = np.random.default_rng(seed)
+    edges = {0, *range(64), 2**26 - 1}
+    for k in range(1, 27):
+        edges.update((2**k - 1, 2**k, 2**k + 1))
+    out = {}
+    for lo_, hi_ in BANDS:
+        chosen = {p for p in edges if lo_ <= p < hi_}
+        if per_band:
+            chosen.update(int(x) for x in rng.integers(lo_, hi_, per_band))
+        out[(lo_, hi_)] = np.array(sorted(chosen), dtype=np.int64)
+    return out
+
+
+def accuracy_report(
+    d_model: int = 512,
+    *,
+    base: float = 10000.0,
+    per_band: int = 12,
+    seed: int = 0,
+) -> list[dict]:
+    """Measure :func:`posenc_ref.sinusoidal` against :func:`truth`, per dtype and position band.
+
+    Every pair index is covered. Returns one row per (band, dtype) with the number of entries, the
+    max error in ulps, and the share of entries equal to the correctly rounded value.
+    """
+    from .sinusoidal import sinusoidal
+
+    rows = []
+    for (lo_, hi_), pos in sample_positions(per_band, seed).items():
+        t_hi, t_lo = truth(pos, d_model, base=base)
+        for dt in (np.float64, np.float32, np.float16):
+            y = sinusoidal(pos, d_model, base=base, dtype=dt)
+            err = ulp_error(y, t_hi, t_lo)
+            cr = correctly_rounded(t_hi, t_lo, dt)
+            rows.append(
+                {
+                    "band": (lo_, hi_),
+                    "dtype": np.dtype(dt).name,
+                    "positions": int(pos.size),
+                    "entries": int(y.size),
+                    "max_ulp": float(err.max()),
+                    "correctly_rounded": float(np.mean(y == cr)),
+                }
+            )
+    return rows
+
+
+def format_report(rows: list[dict]) -> str:
+    """A Markdown table of :func:`accuracy_report` rows."""
+    lines = [
+        "| positions | dtype | rows | entries | max error (ulp) | correctly rounded |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lo_, hi_ = r["band"]
+        lines.append(
+            f"| [{lo_}, {hi_}) | {r['dtype']} | {r['positions']} | {r['entries']} | "
+            f"{r['max_ulp']:.4f} | {100 * r['correctly_rounded']:.3f}% |"
+        )
+    return "\n".join(lines)

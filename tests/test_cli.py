@@ -1,0 +1,58 @@
+"""The command line: real output, and one-line errors with a non-zero exit."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import posenc_ref as pe
+from posenc_ref.cli import main
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "posenc_ref", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_table_text_and_csv(tmp_path, capsys):
+    assert main(["table", "--d-model", "4", "--positions", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "0.841471" in out
+    assert out.count("\n") == 3
+    assert main(["table", "--d-model", "4", "--positions", "2:5", "--format", "csv"]) == 0
+    rows = np.loadtxt(capsys.readouterr().out.splitlines(), delimiter=",")
+    np.testing.assert_array_equal(rows, pe.sinusoidal(range(2, 5), 4))
+
+
+def test_table_npy(tmp_path):
+    path = tmp_path / "t.npy"
+    args = ["table", "--d-model", "8", "--positions", "0,7,9"]
+    assert main([*args, "--dtype", "float32", "--format", "npy", "--output", str(path)]) == 0
+    np.testing.assert_array_equal(np.load(path), pe.sinusoidal([0, 7, 9], 8, dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["table", "--d-model", "7"], "error: d_model must be even"),
+        (["table", "--d-model", "8", "--layout", "x"], "error: layout must be one of"),
+        (["table", "--d-model", "8", "--positions", "a:b"], "error: --positions must be"),
+        (["table", "--d-model", "8", "--dtype", "int8"], "error: dtype must be one of"),
+        (["table", "--d-model", "8", "--format", "npy"], "error: --format npy needs --output"),
+        (["table", "--d-model", "8", "--output", "/nonexistent/dir/x.txt"], "error: "),
+    ],
+)
+def test_errors_are_one_line(args, message):
+    res = run(*args)
+    assert res.returncode != 0
+    assert res.stderr.startswith(message)
+    assert res.stderr.count("\n") == 1
+    assert "Traceback" not in res.stderr
+
+
+def test_accuracy_command_prints_the_report():
+    res = run("accuracy", "--d-model", "8", "--per-band", "1")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count("| float32 |") == 7
