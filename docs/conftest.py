@@ -15,7 +15,8 @@ from sybil.parsers.abstract.codeblock import PythonDocTestOrCodeBlockParser
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
 
 # Build-time code (MkDocs hooks) is not a test module; never import it during the test run.
-collect_ignore = ["_hooks"]
+# This file itself is skipped by --doctest-modules: tests/conftest.py has the same module name.
+collect_ignore = ["_hooks", "conftest.py"]
 
 OPTIONFLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 _NUMPY_PRINT_DEFAULTS = np.get_printoptions()

@@ -14,6 +14,10 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# --doctest-modules would import this file as a module named "conftest", which clashes with
+# docs/conftest.py; neither holds doctests.
+collect_ignore = ["conftest.py"]
+
 # Deterministic by default so that CI is reproducible; POSENC_HYPOTHESIS=thorough explores more.
 settings.register_profile(
     "default", max_examples=60, deadline=None, derandomize=True,

@@ -53,7 +53,7 @@ PAGES = [html_name(md) for md in nav_pages()]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (signature of the base class)
+    def log_message(self, format, *args):
         pass
 
 
@@ -134,7 +134,7 @@ def _check_page(visit: Visit, name: str, shots: Path, label: str):
                 mjxErrors: document.querySelectorAll('mjx-merror').length,
                 // Headings with math show up as raw TeX in the table of contents and the title.
                 rawNav: [...document.querySelectorAll('.md-nav__link, title, .md-header__topic')]
-                    .filter(e => /\\\(|\\\[/.test(e.textContent)).length,
+                    .filter(e => /\\\\\\(|\\\\\\[/.test(e.textContent)).length,
             })"""
         )
         images = page.evaluate(

@@ -127,10 +127,7 @@ def _internal_targets(built: Path):
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//"):
                 continue  # external or data: URLs; checked by test_no_external_urls
-            if parts.path:
-                target = (page.parent / unquote(parts.path)).resolve()
-            else:
-                target = page
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             yield page, tag, url, target, unquote(parts.fragment)
 
 
@@ -198,7 +195,8 @@ _URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
 _COMMENTS = (
     re.compile(r"/\*.*?\*/", re.S),  # JS/CSS block comments: licence headers
     re.compile(r"^\s*//.*$", re.M),  # JS whole-line comments (lunr language files)
-    re.compile(r"(?:<|\\3c\s?)!--.*?--(?:>|\\3e\s?)", re.S),  # HTML/SVG comments, also escaped in CSS
+    # HTML/SVG comments, also the escaped ones (\3c !-- … --) inside CSS data URIs
+    re.compile(r"(?:<|\\3c\s?)!--.*?--(?:>|\\3e\s?)", re.S),
 )
 _NAMESPACES = (
     re.compile(r'xmlns(?::\w+)?=(["\'])[^"\']*\1'),  # XML namespace names are never fetched
@@ -315,7 +313,8 @@ def test_figures_are_built_valid_svg(built_site):
         assert path.is_file(), f"figure {name} missing from the built site"
         root = ET.parse(path).getroot()
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
-        assert root.get("viewBox") and root.get("width") and root.get("height")
+        for attribute in ("viewBox", "width", "height"):
+            assert root.get(attribute), f"{name}.svg has no {attribute}"
         assert len(list(root.iter())) > 50, f"{name}.svg is nearly empty"
     assert not (DOCS / "figures").exists(), "figures must go to the built site only"
 
@@ -326,7 +325,8 @@ def test_figures_are_reproducible(built_site):
         svg = hook.render(name)
         assert svg == hook.render(name), f"{name}: two renders differ"
         assert svg == (built_site.path / "figures" / f"{name}.svg").read_text("utf-8")
-        assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+        assert "<dc:date>" not in svg
+        assert "Matplotlib v" not in svg
 
 
 def test_every_figure_is_used_and_every_use_exists():
@@ -351,7 +351,8 @@ def test_math_source_is_present(built_site):
     home = (built_site.path / "index.html").read_text(encoding="utf-8")
     start = home.index('id="eq-pe"')
     block = home[start : start + 600]
-    assert 'class="arithmatex"' in block and r"\[" in block and r"\sin" in block
+    for source in ('class="arithmatex"', r"\[", r"\sin", r"10000^{2i/d}"):
+        assert source in block, f"{source} missing from the formula box"
     math_pages = 0
     for md in nav_pages():
         text = (built_site.path / html_name(md)).read_text(encoding="utf-8")

@@ -27,20 +27,8 @@ _TITLES = {
 }
 
 
-def _table(n, d, layout):
-    # TEMPORARY until the core lands on main: same formula with NumPy.
-    if hasattr(posenc_ref, "sinusoidal"):
-        return posenc_ref.sinusoidal(n, d, layout=layout)
-    import numpy as np
-
-    ang = np.arange(n)[:, None] * 10000.0 ** (-np.arange(0, d, 2) / d)
-    if layout == "interleaved":
-        return np.stack([np.sin(ang), np.cos(ang)], axis=-1).reshape(n, d)
-    return np.concatenate([np.sin(ang), np.cos(ang)], axis=1)
-
-
 def _heatmap(layout: str) -> Figure:
-    table = _table(N_POSITIONS, D_MODEL, layout)
+    table = posenc_ref.sinusoidal(N_POSITIONS, D_MODEL, layout=layout)
     title, formula = _TITLES[layout]
     fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
     image = ax.imshow(

@@ -20,10 +20,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; also keeps the output independent of the machine's backend
 
-import matplotlib.pyplot as plt  # noqa: E402
-
 # MkDocs puts this folder on sys.path while it loads the hook, so the figure modules import.
-import figs_heatmaps  # noqa: E402
+import figs_heatmaps
+import matplotlib.pyplot as plt
 
 FIGURE_MODULES = (figs_heatmaps,)
 FIGURE_DIR = "figures"
