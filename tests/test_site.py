@@ -6,6 +6,7 @@ warning. Browser-level checks are in test_browser.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import re
@@ -292,6 +293,7 @@ def test_mathjax_fonts_are_vendored(built_site):
 # --------------------------------------------------------------------------- figures
 
 
+@functools.cache
 def load_figure_hook():
     hooks = DOCS / "_hooks"
     sys.path.insert(0, str(hooks))  # as MkDocs does while it loads a hook
