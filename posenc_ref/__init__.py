@@ -12,8 +12,7 @@ array([[0.        , 1.        , 0.        , 1.        ],
        [0.84147098, 0.54030231, 0.00999983, 0.99995   ]])
 """
 
-from ._validate import LAYOUTS
-from .indexing import Column, column_to_pair, exponent, pair_to_column
+from .indexing import LAYOUTS, Column, column_to_pair, exponent, pair_to_column
 from .rotation import rotation
 from .sinusoidal import frequencies, sinusoidal, textbook_pe, textbook_table, wavelengths
 

@@ -11,9 +11,15 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
+from ._validate import LAYOUTS as _LAYOUTS
 from ._validate import check_d_model, check_integer, check_layout
 
-__all__ = ["Column", "column_to_pair", "exponent", "pair_to_column"]
+__all__ = ["LAYOUTS", "Column", "column_to_pair", "exponent", "pair_to_column"]
+
+LAYOUTS: tuple[str, ...] = _LAYOUTS
+"""The channel layouts: ``"interleaved"`` (the paper: sine of pair ``i`` in column ``2i``, cosine in
+``2i + 1``), ``"sin|cos"`` (all sines, then all cosines: tensor2tensor, fairseq) and ``"cos|sin"``
+(all cosines, then all sines: guided-diffusion)."""
 
 Func = Literal["sin", "cos"]
 

@@ -1,0 +1,52 @@
+"""Run the code examples of the Markdown pages under pytest (sybil).
+
+Collected: fenced ```pycon blocks (doctests: ``>>>`` prompts and their expected output) and
+```python blocks (a block that starts with ``>>>`` is a doctest, any other block is executed).
+Blocks of one page share a namespace, in page order. Any other fence language is not run.
+"""
+
+from __future__ import annotations
+
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+
+import numpy as np
+from sybil import Sybil
+from sybil.parsers.abstract.codeblock import PythonDocTestOrCodeBlockParser
+from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
+
+# Build-time code (MkDocs hooks) is not a test module; never import it during the test run.
+# This file itself is skipped by --doctest-modules: tests/conftest.py has the same module name.
+collect_ignore = ["_hooks", "conftest.py"]
+
+OPTIONFLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+_NUMPY_PRINT_DEFAULTS = np.get_printoptions()
+
+
+class PyconCodeBlockParser(PythonDocTestOrCodeBlockParser):
+    """Like sybil's Markdown ``PythonCodeBlockParser``, for fences marked ``pycon``."""
+
+    @staticmethod
+    def codeblock_parser_class(language, evaluator):
+        # The base class asks for a "python" parser; the evaluator is the one we want.
+        return CodeBlockParser("pycon", evaluator)
+
+
+def _setup(namespace):
+    # Every page starts from NumPy's default print options, whatever an earlier page set.
+    np.set_printoptions(**_NUMPY_PRINT_DEFAULTS)
+
+
+def _teardown(namespace):
+    np.set_printoptions(**_NUMPY_PRINT_DEFAULTS)
+
+
+pytest_collect_file = Sybil(
+    parsers=[
+        PythonCodeBlockParser(doctest_optionflags=OPTIONFLAGS),
+        PyconCodeBlockParser(doctest_optionflags=OPTIONFLAGS),
+    ],
+    patterns=["*.md"],
+    path=".",
+    setup=_setup,
+    teardown=_teardown,
+).pytest()

@@ -1,0 +1,415 @@
+"""The built site: strict build, nav, links and anchors, figures, math, no external URLs.
+
+The build itself happens once per session (``built_site`` in conftest.py) and fails on any
+warning. Browser-level checks are in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import re
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+yaml = pytest.importorskip("yaml", reason="the docs extra is not installed")
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def nav_pages() -> list[str]:
+    """The Markdown files named in the nav, in nav order."""
+    pages: list[str] = []
+
+    def walk(node):
+        if isinstance(node, str):
+            pages.append(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(CONFIG["nav"])
+    return pages
+
+
+def html_name(md: str) -> str:
+    return md[: -len(".md")] + ".html"  # use_directory_urls is false
+
+
+def source_pages() -> list[Path]:
+    return sorted(p for p in DOCS.rglob("*.md") if "_hooks" not in p.parts)
+
+
+class _PageParser(HTMLParser):
+    """Collects element ids and every href/src of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str]] = []  # (tag, url)
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and tag != "meta":
+                self.ids.add(value)
+            elif name in ("href", "src"):
+                self.refs.append((tag, value))
+
+
+def parse_html(path: Path) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+# --------------------------------------------------------------------------- build and nav
+
+
+def test_build_is_strict_and_clean(built_site):
+    assert CONFIG["strict"] is True
+    assert "Documentation built" in built_site.log
+    assert "WARNING" not in built_site.log
+
+
+def test_config_is_offline():
+    assert CONFIG["theme"]["font"] is False, "theme.font must be false (Google Fonts)"
+    assert CONFIG["use_directory_urls"] is False, "the offline plugin needs .html URLs"
+    assert "offline" in CONFIG["plugins"]
+    assert "repo_url" not in CONFIG, "repo_url makes the theme call the GitHub API"
+    polyfills = CONFIG["extra"]["polyfills"]
+    assert polyfills == ["javascripts/vendor/iframe-worker/shim.js"]
+    for script in [*polyfills, *CONFIG["extra_javascript"]]:
+        assert (DOCS / script).is_file(), script
+
+
+def test_every_nav_page_exists(built_site):
+    pages = nav_pages()
+    assert len(pages) == len(set(pages)), "a page is listed twice in the nav"
+    for md in pages:
+        assert (DOCS / md).is_file(), f"nav names {md}, which is missing from docs/"
+        assert (built_site.path / html_name(md)).is_file(), f"{md} was not built"
+
+
+def test_every_page_is_in_the_nav():
+    listed = set(nav_pages())
+    for page in source_pages():
+        assert page.relative_to(DOCS).as_posix() in listed, f"{page} is not in the nav"
+
+
+def test_pages_are_not_placeholders():
+    for page in source_pages():
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r"\bTODO\b|\bTBD\b|placeholder|lorem ipsum", text, re.I) is None, page
+        assert text.startswith("# "), f"{page} should open with its title"
+        if "\n::: " not in text:  # an API page is filled in by mkdocstrings
+            assert len(text.split()) > 60, f"{page} is too short to be a real first section"
+
+
+# --------------------------------------------------------------------------- links, anchors
+
+
+def _internal_targets(built: Path):
+    """Yield (page, tag, url, target file, fragment) for every internal reference."""
+    for page in sorted(built.rglob("*.html")):
+        for tag, url in parse_html(page).refs:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                continue  # external or data: URLs; checked by test_no_external_urls
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            yield page, tag, url, target, unquote(parts.fragment)
+
+
+def test_internal_links_and_anchors_resolve(built_site):
+    ids_cache: dict[Path, set[str]] = {}
+    checked = 0
+    problems = []
+    for page, tag, url, target, fragment in _internal_targets(built_site.path):
+        if page.name == "404.html":
+            continue  # served from any folder; its links are relative to the site root
+        rel = page.relative_to(built_site.path)
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            problems.append(f"{rel}: <{tag}> {url}: no such file")
+            continue
+        if fragment and target.suffix == ".html":
+            if target not in ids_cache:
+                ids_cache[target] = parse_html(target).ids
+            if fragment not in ids_cache[target]:
+                problems.append(f"{rel}: <{tag}> {url}: no id {fragment!r}")
+        checked += 1
+    assert not problems, "\n".join(problems)
+    assert checked > 100  # the nav alone links every page from every page
+
+
+def test_citable_anchors_are_unique_and_stable():
+    """Ids of the form eq-*/thm-* are written in the page source, once each."""
+    seen: dict[str, Path] = {}
+    for page in source_pages():
+        for anchor in re.findall(r'(?:\{#|id=")((?:eq|thm)-[a-z0-9-]+)', page.read_text("utf-8")):
+            assert anchor not in seen, f"{anchor} is defined in {seen[anchor]} and {page}"
+            seen[anchor] = page
+    assert {"eq-pe", "thm-shift"} <= set(seen)
+
+
+def test_theorem_anchors_name_symbolic_proofs():
+    """A thm-* anchor names the SymPy proof of its statement (cite.md promises this)."""
+    symbolic = pytest.importorskip("posenc_ref.symbolic", reason="posenc_ref.symbolic not merged")
+    for page in source_pages():
+        for anchor in re.findall(r"\{#(thm-[a-z0-9-]+)", page.read_text("utf-8")):
+            assert anchor in symbolic.THEOREMS, f"{page.name}: {anchor} has no SymPy proof"
+
+
+# --------------------------------------------------------------------------- offline: no URLs
+
+# Every http(s) URL left in the built site after removing licence and attribution comments and
+# XML namespace names must be listed here with the reason it is harmless. The browser test
+# checks, independently, that no request leaves localhost.
+ALLOWED_URLS: dict[str, tuple[tuple[str, str], ...]] = {
+    # Material's own bundle: code paths this site never takes.
+    "assets/javascripts/bundle.*.min.js": (
+        ("https://unpkg.com/resize-observer-polyfill", "loaded only without ResizeObserver"),
+        ("https://unpkg.com/mermaid@", "loaded only on pages with Mermaid diagrams (none)"),
+        ("https://api.github.com/", "repository facts, only when repo_url is set (it is not)"),
+        ("https://${e}/api/v4/", "GitLab repository facts, only when repo_url is set"),
+    ),
+    # Material's search worker: text of a console warning about an invalid query.
+    "assets/javascripts/workers/search.*.min.js": (("https://bit.ly/", "a help link in text"),),
+    # Vendored MathJax: the link in its "About MathJax" dialog (attribution).
+    "javascripts/vendor/mathjax/tex-mml-chtml.js": (("https://www.mathjax.org", "attribution"),),
+}
+
+_URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
+_COMMENTS = (
+    re.compile(r"/\*.*?\*/", re.S),  # JS/CSS block comments: licence headers
+    re.compile(r"^\s*//.*$", re.M),  # JS whole-line comments (lunr language files)
+    # HTML/SVG comments, also the escaped ones (\3c !-- … --) inside CSS data URIs
+    re.compile(r"(?:<|\\3c\s?)!--.*?--(?:>|\\3e\s?)", re.S),
+)
+_NAMESPACES = (
+    re.compile(r'xmlns(?::\w+)?=(["\'])[^"\']*\1'),  # XML namespace names are never fetched
+    re.compile(r"<!DOCTYPE[^>]*>", re.S),  # the SVG 1.1 DTD identifier
+    re.compile(r"[\"']http://www\.w3\.org/(?:2000/svg|1999/xhtml|1999/xlink|1998/Math/MathML"
+               r"|2001/10/synthesis|XML/1998/namespace|2000/xmlns/)[\"']"),  # createElementNS
+)
+
+
+# Citations are plain hyperlinks (<a href="https://…">): a browser fetches nothing until the
+# reader clicks, so they are allowed; anything that would load by itself (src=, stylesheet
+# links, url(), imports) is not.
+_CITATION_LINKS = re.compile(r'<a\s[^>]*?href="https?://[^"]*"[^>]*>.*?</a>', re.S)
+
+
+def external_urls(text: str, *, citations_allowed: bool = False) -> list[str]:
+    for pattern in (*_COMMENTS, *_NAMESPACES):
+        text = pattern.sub("", text)
+    if citations_allowed:
+        text = _CITATION_LINKS.sub("", text)
+    return _URL.findall(text)
+
+
+def test_no_external_urls(built_site):
+    site = built_site.path
+    found = []
+    allowed_seen = set()
+    files = [p for p in site.rglob("*") if p.suffix in {".html", ".js", ".css", ".svg"}]
+    assert len(files) > 20
+    for path in files:
+        rel = path.relative_to(site).as_posix()
+        allowed = [
+            (prefix, why)
+            for pattern, entries in ALLOWED_URLS.items()
+            if Path(rel).match(pattern)
+            for prefix, why in entries
+        ]
+        text = path.read_text(encoding="utf-8", errors="replace")
+        # Page HTML may cite sources by link; the search index repeats page text, links included.
+        citable = path.suffix == ".html" or rel == "search/search_index.js"
+        if rel == "search/search_index.js":
+            text = re.sub(r"https?://[^\s\"'`)<>\\,]+", "", text)
+        for url in external_urls(text, citations_allowed=citable):
+            hits = [prefix for prefix, _ in allowed if url.startswith(prefix)]
+            if hits:
+                allowed_seen.update(hits)
+            else:
+                found.append(f"{rel}: {url}")
+    assert not found, "external URLs in the built site:\n" + "\n".join(found)
+    # An entry that no longer matches anything must be removed, so the list stays honest.
+    listed = {prefix for entries in ALLOWED_URLS.values() for prefix, _ in entries}
+    assert allowed_seen == listed, f"stale ALLOWED_URLS entries: {listed - allowed_seen}"
+
+
+def test_external_url_filter_is_not_blind():
+    page = '<script src="https://cdn.example.org/x.js"></script><svg xmlns="http://www.w3.org/2000/svg"/>'
+    assert external_urls(page) == ["https://cdn.example.org/x.js"]
+    assert external_urls("/*! licence https://example.org */ f('https://evil.example')") == [
+        "https://evil.example"
+    ]
+
+
+CDN = re.compile(
+    r"https?://(cdn\.|unpkg\.com|cdn\.jsdelivr|fonts\.googleapis|fonts\.gstatic|polyfill\.io)"
+)
+
+
+def test_sources_name_no_cdn():
+    sources = [ROOT / "mkdocs.yml", *(p for p in DOCS.rglob("*") if p.is_file())]
+    for path in sources:
+        if "__pycache__" in path.parts or path.suffix in {".woff", ".pyc"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert CDN.search(text) is None, f"{path.relative_to(ROOT)} names a CDN"
+
+
+def test_pages_load_nothing_from_outside():
+    """Markdown pages may cite sources by link, but never embed a remote image, script or frame."""
+    embed = re.compile(r"!\[[^\]]*\]\(\s*https?://|<(?:img|script|iframe|link|source)\b[^>]*https?://")
+    for page in source_pages():
+        assert embed.search(page.read_text("utf-8")) is None, page
+
+
+def test_citation_links_are_allowed_but_assets_are_not():
+    page = (
+        '<a class="x" href="https://example.org/p">https://example.org/p</a>'
+        '<img src="https://cdn.x/y.png">'
+    )
+    assert external_urls(page, citations_allowed=True) == ["https://cdn.x/y.png"]
+    assert len(external_urls(page)) == 3  # href, link text, img
+
+
+@pytest.mark.parametrize(
+    ("vendored", "readme"),
+    [
+        ("mathjax/tex-mml-chtml.js", "mathjax/README.txt"),
+        ("iframe-worker/shim.js", "iframe-worker/README.txt"),
+    ],
+)
+def test_vendored_files_match_their_readme(vendored, readme):
+    vendor = DOCS / "javascripts" / "vendor"
+    digest = hashlib.sha256((vendor / vendored).read_bytes()).hexdigest()
+    notes = (vendor / readme).read_text(encoding="utf-8")
+    name = Path(vendored).name
+    recorded = re.findall(rf"sha256 of {re.escape(name)}(?: after)?:\s+([0-9a-f]{{64}})", notes)
+    assert recorded == [digest], f"{vendored} differs from the copy described in {readme}"
+    assert (vendor / Path(vendored).parent / "LICENSE").is_file()
+
+
+def test_mathjax_fonts_are_vendored(built_site):
+    fonts = built_site.path / "javascripts/vendor/mathjax/output/chtml/fonts/woff-v2"
+    names = {p.name for p in fonts.glob("*.woff")}
+    assert {"MathJax_Main-Regular.woff", "MathJax_Math-Italic.woff", "MathJax_Zero.woff"} <= names
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@functools.cache
+def load_figure_hook():
+    hooks = DOCS / "_hooks"
+    sys.path.insert(0, str(hooks))  # as MkDocs does while it loads a hook
+    try:
+        spec = importlib.util.spec_from_file_location("posenc_docs_figures", hooks / "figures.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(hooks))
+    return module
+
+
+def test_figures_are_built_valid_svg(built_site):
+    hook = load_figure_hook()
+    names = hook.registry()
+    assert {"heatmap-interleaved", "heatmap-split"} <= set(names)
+    for name in names:
+        path = built_site.path / "figures" / f"{name}.svg"
+        assert path.is_file(), f"figure {name} missing from the built site"
+        root = ET.parse(path).getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        for attribute in ("viewBox", "width", "height"):
+            assert root.get(attribute), f"{name}.svg has no {attribute}"
+        assert len(list(root.iter())) > 50, f"{name}.svg is nearly empty"
+    assert not (DOCS / "figures").exists(), "figures must go to the built site only"
+
+
+def test_figures_are_reproducible(built_site):
+    hook = load_figure_hook()
+    for name in hook.registry():
+        svg = hook.render(name)
+        assert svg == hook.render(name), f"{name}: two renders differ"
+        assert svg == (built_site.path / "figures" / f"{name}.svg").read_text("utf-8")
+        assert "<dc:date>" not in svg
+        assert "Matplotlib v" not in svg
+
+
+def test_every_figure_is_used_and_every_use_exists():
+    names = set(load_figure_hook().registry())
+    used = set()
+    for page in source_pages():
+        used |= set(re.findall(r"\]\(figures/([a-z0-9-]+)\.svg\)", page.read_text("utf-8")))
+    assert used == names, f"unused: {names - used}; missing: {used - names}"
+
+
+def test_figure_code_uses_only_the_public_api():
+    for module in (DOCS / "_hooks").glob("figs_*.py"):
+        text = module.read_text(encoding="utf-8")
+        assert re.search(r"posenc_ref\._|from posenc_ref\.\w*\s+import\s+_", text) is None, module
+        assert re.search(r"^\s*(import|from) posenc_ref\b", text, re.M), module
+
+
+# --------------------------------------------------------------------------- math, examples
+
+
+def test_math_source_is_present(built_site):
+    home = (built_site.path / "index.html").read_text(encoding="utf-8")
+    start = home.index('id="eq-pe"')
+    block = home[start : start + 600]
+    for source in ('class="arithmatex"', r"\[", r"\sin", r"10000^{2i/d}"):
+        assert source in block, f"{source} missing from the formula box"
+    math_pages = 0
+    for md in nav_pages():
+        text = (built_site.path / html_name(md)).read_text(encoding="utf-8")
+        assert "javascripts/vendor/mathjax/tex-mml-chtml.js" in text
+        assert "javascripts/mathjax-config.js" in text
+        assert text.index("mathjax-config.js") < text.index("tex-mml-chtml.js")
+        if 'class="arithmatex"' in text:
+            math_pages += 1
+            assert re.search(r'class="arithmatex">\\[(\[]', text), md
+    assert math_pages >= 5
+
+
+FENCE = re.compile(r"^\s*```+\s*([^\s`]*)(.*)$", re.M)
+RUNS = {"python", "pycon"}  # collected by docs/conftest.py
+SHOWN = {"", "text", "bibtex", "yaml", "sh", "console", "toml", "json"}
+
+
+def test_code_fences_are_collected_or_plain():
+    """A Python example under another fence name (py, python3) would silently not run."""
+    for page in source_pages():
+        text = page.read_text(encoding="utf-8")
+        opening = True
+        for match in FENCE.finditer(text):
+            lang, rest = match.group(1), match.group(2).strip()
+            if opening:
+                assert lang in RUNS | SHOWN, f"{page.name}: fence {lang!r} is neither run nor plain"
+                if lang in RUNS:
+                    assert not rest, f"{page.name}: {lang} fence with options is not collected"
+            opening = not opening
+
+
+def test_examples_exist_on_the_home_page():
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    assert "posenc_ref.sinusoidal(4, 4)" in text
+    assert text.count("```pycon") >= 2
