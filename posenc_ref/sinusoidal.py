@@ -222,4 +222,3 @@ def textbook_table(n: int, d_model: int, *, base: float = 10000.0) -> np.ndarray
         [textbook_pe(pos, j, d, base=base) for j in range(d)] for pos in range(count)
     ]
     return np.array(rows, dtype=np.float64).reshape(count, d)
-

@@ -17,8 +17,11 @@ PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "myths.md"
 
 def test_every_myth_on_the_page_has_a_test_and_back():
     anchors = set(re.findall(r"\{#(myth-[a-z0-9-]+)\}", PAGE.read_text(encoding="utf-8")))
-    tests = {name[len("test_"):].replace("_", "-") for name in globals() if name.startswith(
-        "test_myth_")}
+    tests = {
+        name[len("test_") :].replace("_", "-")
+        for name in globals()
+        if name.startswith("test_myth_")
+    }
     assert anchors == tests
 
 

@@ -202,8 +202,10 @@ _COMMENTS = (
 _NAMESPACES = (
     re.compile(r'xmlns(?::\w+)?=(["\'])[^"\']*\1'),  # XML namespace names are never fetched
     re.compile(r"<!DOCTYPE[^>]*>", re.S),  # the SVG 1.1 DTD identifier
-    re.compile(r"[\"']http://www\.w3\.org/(?:2000/svg|1999/xhtml|1999/xlink|1998/Math/MathML"
-               r"|2001/10/synthesis|XML/1998/namespace|2000/xmlns/)[\"']"),  # createElementNS
+    re.compile(
+        r"[\"']http://www\.w3\.org/(?:2000/svg|1999/xhtml|1999/xlink|1998/Math/MathML"
+        r"|2001/10/synthesis|XML/1998/namespace|2000/xmlns/)[\"']"
+    ),  # createElementNS
 )
 
 
@@ -276,7 +278,9 @@ def test_sources_name_no_cdn():
 
 def test_pages_load_nothing_from_outside():
     """Markdown pages may cite sources by link, but never embed a remote image, script or frame."""
-    embed = re.compile(r"!\[[^\]]*\]\(\s*https?://|<(?:img|script|iframe|link|source)\b[^>]*https?://")
+    embed = re.compile(
+        r"!\[[^\]]*\]\(\s*https?://|<(?:img|script|iframe|link|source)\b[^>]*https?://"
+    )
     for page in source_pages():
         assert embed.search(page.read_text("utf-8")) is None, page
 

@@ -118,8 +118,12 @@ def test_registry_is_extensible_and_guards_ids():
 
 def test_proof_rejects_a_false_residual_and_names_it():
     x = sp.Symbol("x", real=True)
-    proof = Proof("thm-x", "demo", {}, {"true": sp.sin(2 * x) - 2 * sp.sin(x) * sp.cos(x),
-                                         "false": sp.sin(2 * x) - 2 * sp.sin(x)})
+    proof = Proof(
+        "thm-x",
+        "demo",
+        {},
+        {"true": sp.sin(2 * x) - 2 * sp.sin(x) * sp.cos(x), "false": sp.sin(2 * x) - 2 * sp.sin(x)},
+    )
     assert proof.verify() is False
     assert proof.failures() == ("false",)
     assert Proof("thm-x", "demo", {}, {"flag": False}).verify() is False
@@ -273,8 +277,15 @@ def test_bad_input_names_the_argument(call, error, words):
 # --- import hygiene -----------------------------------------------------------------
 
 ALLOWED_TOP_LEVEL = {
-    "__future__", "collections", "dataclasses", "fractions", "functools", "types", "typing",
-    "sympy", "mpmath",
+    "__future__",
+    "collections",
+    "dataclasses",
+    "fractions",
+    "functools",
+    "types",
+    "typing",
+    "sympy",
+    "mpmath",
 }
 
 

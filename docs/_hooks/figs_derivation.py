@@ -28,8 +28,10 @@ def wavelengths() -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel(f"pair index i (0 … {D_MODEL // 2 - 1}),  d = {D_MODEL}")
     ax.set_ylabel("wavelength λ_i = 2π · base^(2i/d)  [positions]")
-    ax.set_title("Geometric wavelengths: a straight line on a log scale\n"
-                 "(dotted: 2π·base, which the last pair never quite reaches)")
+    ax.set_title(
+        "Geometric wavelengths: a straight line on a log scale\n"
+        "(dotted: 2π·base, which the last pair never quite reaches)"
+    )
     ax.legend(loc="upper left", fontsize=9)
     ax.grid(True, which="major", alpha=0.3)
     return fig

@@ -31,8 +31,9 @@ def error_vs_position() -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
     for (label, table), marker in zip(methods.items(), "o^sD", strict=True):
         err = np.abs((table.astype(np.float64) - hi) - lo).max(axis=1)
-        ax.plot(positions, np.maximum(err, 1e-18), marker=marker, markersize=3, linewidth=1,
-                label=label)
+        ax.plot(
+            positions, np.maximum(err, 1e-18), marker=marker, markersize=3, linewidth=1, label=label
+        )
     ax.plot(positions, positions * 2.0**-24, color="0.5", linestyle=":", label="p · 2⁻²⁴")
     ax.plot(positions, positions * 2.0**-53, color="0.7", linestyle=":", label="p · 2⁻⁵³")
     ax.axvline(2**24, color="0.4", linewidth=0.7, linestyle="--")

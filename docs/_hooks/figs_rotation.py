@@ -23,21 +23,37 @@ def unit_circle() -> Figure:
     ax.plot(np.cos(theta), np.sin(theta), color="0.8", linewidth=1)
     ax.scatter(table[:, jc], table[:, js], c=range(21), cmap="viridis", zorder=3)
     for p in (0, 5, 10, 15, 20):
-        ax.annotate(f"p={p}", (table[p, jc], table[p, js]), textcoords="offset points",
-                    xytext=(6, 4), fontsize=8)
+        ax.annotate(
+            f"p={p}",
+            (table[p, jc], table[p, js]),
+            textcoords="offset points",
+            xytext=(6, 4),
+            fontsize=8,
+        )
     # R(5) applied to PE(3) lands on PE(8): the arrow is the rotation by 5·ω.
     moved = posenc_ref.rotation(5, d) @ table[3]
-    ax.annotate("", xy=(moved[jc], moved[js]), xytext=(table[3, jc], table[3, js]),
-                arrowprops={"arrowstyle": "->", "color": "crimson", "linewidth": 1.5})
-    ax.text(0.0, -1.17, "red arrow: R(5)·PE(3) = PE(8), a turn by 5ω = 0.5 rad",
-            color="crimson", fontsize=9, ha="center")
+    ax.annotate(
+        "",
+        xy=(moved[jc], moved[js]),
+        xytext=(table[3, jc], table[3, js]),
+        arrowprops={"arrowstyle": "->", "color": "crimson", "linewidth": 1.5},
+    )
+    ax.text(
+        0.0,
+        -1.17,
+        "red arrow: R(5)·PE(3) = PE(8), a turn by 5ω = 0.5 rad",
+        color="crimson",
+        fontsize=9,
+        ha="center",
+    )
     ax.set_aspect("equal")
     ax.set_xlim(-1.25, 1.25)
     ax.set_ylim(-1.25, 1.25)
     ax.set_xlabel(f"cos(p·ω₁) = PE(p, {jc})")
     ax.set_ylabel(f"sin(p·ω₁) = PE(p, {js})")
-    ax.set_title("Pair i = 1 of d = 8 (ω₁ = 0.1): positions 0…20\n"
-                 "turn counter-clockwise by ω₁ per position")
+    ax.set_title(
+        "Pair i = 1 of d = 8 (ω₁ = 0.1): positions 0…20\nturn counter-clockwise by ω₁ per position"
+    )
     return fig
 
 

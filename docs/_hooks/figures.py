@@ -12,22 +12,29 @@ backend, a fixed ``svg.hashsalt``, no date, creator or RDF metadata block.
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display; also keeps the output independent of the machine's backend
 
-# MkDocs puts this folder on sys.path while it loads the hook, so the figure modules import.
-import figs_derivation
-import figs_heatmaps
-import figs_precision
-import figs_rotation
 import matplotlib.pyplot as plt
 
-FIGURE_MODULES = (figs_heatmaps, figs_derivation, figs_rotation, figs_precision)
+HOOK_DIR = Path(__file__).resolve().parent
+# MkDocs loads this hook by file path; make its sibling figure modules importable too.
+if str(HOOK_DIR) not in sys.path:
+    sys.path.insert(0, str(HOOK_DIR))
+
+# Every ``figs_<topic>.py`` next to this hook is a figure module: adding a page's figures never
+# means editing this file. Sorted, so the registry order is the same on every machine.
+FIGURE_MODULES = tuple(
+    importlib.import_module(path.stem) for path in sorted(HOOK_DIR.glob("figs_*.py"))
+)
 FIGURE_DIR = "figures"
 
 # Fixed style so that the SVG does not depend on a user's matplotlibrc.

@@ -283,9 +283,7 @@ def layout_permutation(d: int, layout: str) -> sp.Matrix:
     return perm
 
 
-def mp_lambdify(
-    args: Sequence[sp.Symbol], expr: Any, *, prec: int = 128
-) -> Callable[..., Any]:
+def mp_lambdify(args: Sequence[sp.Symbol], expr: Any, *, prec: int = 128) -> Callable[..., Any]:
     """Compile ``expr`` into a function evaluated by mpmath at ``prec`` bits.
 
     Rational constants, ``π`` and powers are evaluated at call time inside

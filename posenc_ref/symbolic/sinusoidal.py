@@ -160,8 +160,7 @@ def thm_shift(
             objects[f"R(k) d={d} {layout}"] = rot
     return Proof(
         "thm-shift",
-        "PE(p+k) = R(k)·PE(p) with R(k) block diagonal (one 2×2 block per pair), "
-        "independent of p",
+        "PE(p+k) = R(k)·PE(p) with R(k) block diagonal (one 2×2 block per pair), independent of p",
         objects,
         residuals,
     )
@@ -338,9 +337,7 @@ def _scalar_only(func: type[sp.Function]) -> tuple[dict[str, Any], dict[str, Any
     return residuals, objects
 
 
-def _vector_only(
-    func: type[sp.Function], m: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _vector_only(func: type[sp.Function], m: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Residuals for 'F(p+k) = M·F(p) for all p', F = (f(ω_0 p), …, f(ω_{m−1} p))."""
     ws = sp.symbols(f"omega_0:{m}", positive=True)
     mat = sp.Matrix(m, m, lambda j, col: sp.Symbol(f"M_{j}{col}"))
