@@ -193,3 +193,71 @@ def test_search_over_file(browser, built_site, shots):
     assert not visit.errors, visit.errors
     outside = [url for url in visit.requests if not _is_local(url)]
     assert not outside, outside
+
+
+# Settings the explorer test drives: (d, log10 base, p, k). Several bases, widths, large p.
+EXPLORER_CASES = [(64, 4.0, 0, 3), (64, 4.0, 123456, 3), (8, 1.5, 7, -5), (512, 6.0, 999_983, 40)]
+
+
+def _explorer_state(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const root = document.getElementById('pe-explorer');
+            const pairs = [...root.querySelectorAll('.pe-explorer-pair')].map(f => ({
+                pair: +f.dataset.pair, sin: +f.dataset.sin, cos: +f.dataset.cos,
+                sinK: +f.dataset.sinK, cosK: +f.dataset.cosK,
+                drawn: f.querySelector('canvas').width > 0}));
+            return {d: +root.dataset.d, base: +root.dataset.base, p: +root.dataset.p,
+                    k: +root.dataset.k, dot: +root.dataset.dot, dot0: +root.dataset.dot0,
+                    shownDot: root.querySelector('[data-out=dot]').textContent,
+                    longest: +root.querySelector('[data-out=longest]').textContent, pairs};
+        }"""
+    )
+
+
+def test_explorer_agrees_with_the_reference(browser, server, shots):
+    """The interactive explorer on rotation.html shows the reference's values (float64)."""
+    import numpy as np
+
+    import posenc_ref as pe
+
+    visit = Visit(browser, f"{server}/rotation.html")
+    page = visit.page
+    states = []
+    try:
+        page.wait_for_function("() => document.getElementById('pe-explorer').dataset.ready")
+        for d, log_base, p, k in EXPLORER_CASES:
+            page.select_option("#pe-explorer [name=d]", str(d))
+            page.fill("#pe-explorer [name=log-base]", str(log_base))
+            page.fill("#pe-explorer [name=p]", str(p))
+            page.fill("#pe-explorer [name=k]", str(k))
+            states.append((d, log_base, p, k, _explorer_state(page)))
+        page.locator("#pe-explorer").screenshot(path=str(shots / "explorer.png"))
+    finally:
+        visit.close()
+    assert not visit.errors, visit.errors
+    for d, log_base, p, k, state in states:
+        base = 10.0**log_base
+        assert (state["d"], state["p"], state["k"]) == (d, p, k)
+        assert state["base"] == pytest.approx(base, rel=1e-15)
+        rows = pe.sinusoidal([p, p + k], d, base=base)
+        assert state["pairs"][0]["pair"] == 0
+        assert state["pairs"][-1]["pair"] == d // 2 - 1
+        for s in state["pairs"]:
+            i = s["pair"]
+            # float64 libm at angles up to ~1e6 rad: a few ulps of the angle, well below 1e-9.
+            assert s["sin"] == pytest.approx(rows[0, 2 * i], abs=1e-9)
+            assert s["cos"] == pytest.approx(rows[0, 2 * i + 1], abs=1e-9)
+            assert s["sinK"] == pytest.approx(rows[1, 2 * i], abs=1e-9)
+            assert s["cosK"] == pytest.approx(rows[1, 2 * i + 1], abs=1e-9)
+            assert s["drawn"]
+        # The dot product the reader sees: the reference's, and the same at p = 0 (thm-dot).
+        expected = float(rows[0] @ rows[1])
+        assert state["dot"] == pytest.approx(expected, abs=d * 1e-9)
+        assert state["dot0"] == pytest.approx(expected, abs=d * 1e-9)
+        assert float(state["shownDot"]) == pytest.approx(expected, abs=d * 1e-9)
+        longest = float(pe.wavelengths(d, base=base)[-1])
+        assert state["longest"] == pytest.approx(longest, rel=1e-7)
+    # Moving p with k fixed leaves the score alone: the first two cases differ only in p.
+    assert states[0][4]["dot"] == pytest.approx(states[1][4]["dot"], abs=1e-9)
+    assert np.isfinite([s[4]["dot"] for s in states]).all()
