@@ -63,3 +63,17 @@ def test_changelog_has_the_released_version(cff):
     changelog = (ROOT / "docs" / "changelog.md").read_text(encoding="utf-8")
     heading = f"## {cff['version']} — {cff['date-released'].isoformat()}"
     assert heading in changelog
+
+
+def test_cite_page_lists_every_citable_anchor():
+    """cite.md's table names every eq-/thm- anchor of the site, on its page, and no other."""
+    docs = ROOT / "docs"
+    on_pages = {}
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        for anchor in re.findall(r'(?:\{#|id=")((?:eq|thm)-[a-z0-9-]+)', text):
+            on_pages[anchor] = page.relative_to(docs).as_posix()
+    cite = (docs / "cite.md").read_text(encoding="utf-8")
+    row = r"^\|[^|]*\| `((?:eq|thm)-[a-z0-9-]+)` \| \[[^\]]*\]\(([a-z0-9_/-]+\.md)#\1\) \|$"
+    listed = dict(re.findall(row, cite, re.M))
+    assert listed == on_pages
