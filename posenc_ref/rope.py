@@ -224,10 +224,12 @@ def apply_rope(
     rotated in float64 (two products and one sum per output) and the result rounded once to the
     dtype of ``x``. For an output ``y = a·cos θ − b·sin θ`` (or ``b·cos θ + a·sin θ``):
 
-    .. math:: |y_\text{computed} - y| \le \tfrac12\,\mathrm{ulp}(y) +
+    .. math:: |y_\text{computed} - y| \le \tfrac12\,\mathrm{ulp}(\hat y) +
               5 \cdot 2^{-53} \bigl(|a \cos\theta| + |b \sin\theta|\bigr),
 
-    where the first term is absent for float64 ``x``. When ``a·cos θ`` and ``b·sin θ`` nearly
+    where :math:`\hat y` is the float64 value before the final rounding (so
+    :math:`|\hat y| \le |y| + 5 \cdot 2^{-53}(\dots)`) and the first term is absent for float64
+    ``x``. When ``a·cos θ`` and ``b·sin θ`` nearly
     cancel, the second term dominates; otherwise float32/float16 outputs are correctly rounded
     or within a hair of it. ``tests/test_rope.py`` checks the bound against mpmath.
 
