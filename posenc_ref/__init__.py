@@ -13,6 +13,7 @@ array([[0.        , 1.        , 0.        , 1.        ],
 """
 
 from .indexing import LAYOUTS, Column, column_to_pair, exponent, pair_to_column
+from .rope import apply_rope, rope_cache, rope_permutation
 from .rotation import rotation
 from .sinusoidal import frequencies, sinusoidal, textbook_pe, textbook_table, wavelengths
 
@@ -22,10 +23,13 @@ __all__ = [
     "LAYOUTS",
     "Column",
     "__version__",
+    "apply_rope",
     "column_to_pair",
     "exponent",
     "frequencies",
     "pair_to_column",
+    "rope_cache",
+    "rope_permutation",
     "rotation",
     "sinusoidal",
     "textbook_pe",

@@ -12,7 +12,10 @@ Examples
 >>> from posenc_ref import symbolic
 >>> symbolic.THEOREM_IDS
 ('thm-shift', 'thm-group', 'thm-dot', 'thm-norm', 'thm-sin-only', 'thm-wavelengths')
->>> all(tid in symbolic.THEOREMS for tid in symbolic.THEOREM_IDS)
+>>> symbolic.ROPE_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
+('thm-rope-relative', 'thm-rope-norm', 'thm-rope-layouts', 'thm-rope-orientation',
+ 'thm-rope-decay-bound')
+>>> all(tid in symbolic.THEOREMS for tid in symbolic.THEOREM_IDS + symbolic.ROPE_THEOREM_IDS)
 True
 >>> proof = symbolic.THEOREMS["thm-norm"]()
 >>> print(proof)
@@ -37,6 +40,18 @@ from ._model import (
     wavelengths,
 )
 from ._proof import THEOREMS, Proof, is_zero, register
+from .rope import (
+    ROPE_LAYOUTS,
+    ROPE_THEOREM_IDS,
+    rope_matrix,
+    rope_permutation_matrix,
+    rope_planes,
+    thm_rope_decay_bound,
+    thm_rope_layouts,
+    thm_rope_norm,
+    thm_rope_orientation,
+    thm_rope_relative,
+)
 from .sinusoidal import (
     THEOREM_IDS,
     thm_dot,
@@ -49,6 +64,8 @@ from .sinusoidal import (
 
 __all__ = [
     "LAYOUTS",
+    "ROPE_LAYOUTS",
+    "ROPE_THEOREM_IDS",
     "THEOREMS",
     "THEOREM_IDS",
     "Proof",
@@ -62,10 +79,18 @@ __all__ = [
     "pair_columns",
     "pe_vector",
     "register",
+    "rope_matrix",
+    "rope_permutation_matrix",
+    "rope_planes",
     "rotation_matrix",
     "thm_dot",
     "thm_group",
     "thm_norm",
+    "thm_rope_decay_bound",
+    "thm_rope_layouts",
+    "thm_rope_norm",
+    "thm_rope_orientation",
+    "thm_rope_relative",
     "thm_shift",
     "thm_sin_only",
     "thm_wavelengths",
