@@ -1,0 +1,85 @@
+"""Command line for conventions: ``identify FILE`` and ``table --convention NAME``.
+
+Registered in :data:`posenc_ref.cli.COMMANDS`; uses only the public API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import numpy as np
+
+import posenc_ref
+
+from .cli import CommandError, write_table
+
+
+def load_table(path: str, key: str | None = None) -> np.ndarray:
+    """Read a 2-D table from ``.npy``, ``.npz`` (``key`` or its only / first array) or CSV text."""
+    if not os.path.exists(path):
+        raise CommandError(f"no such file: {path}")
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif ext == ".npz":
+            with np.load(path, allow_pickle=False) as z:
+                names = list(z.files)
+                if key is None:
+                    if not names:
+                        raise CommandError(f"{path}: the .npz file holds no array")
+                    key = "table" if "table" in names else names[0]
+                if key not in names:
+                    raise CommandError(f"{path}: no array {key!r}; it holds {', '.join(names)}")
+                arr = z[key]
+        else:
+            arr = np.loadtxt(path, delimiter="," if ext != ".txt" else None, ndmin=2)
+    except CommandError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CommandError(f"{path}: not a numeric table ({first})") from None
+    if arr.dtype.kind not in "iuf":
+        raise CommandError(f"{path}: the table must hold real numbers; got dtype {arr.dtype}")
+    if arr.ndim == 3 and 1 in arr.shape:
+        arr = arr.reshape([n for n in arr.shape if n != 1] or [1])  # [L, 1, d] buffers
+    if arr.ndim != 2:
+        raise CommandError(f"{path}: the table must be 2-D (positions x channels); got {arr.shape}")
+    if not np.isfinite(arr).all():
+        r, c = (int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise CommandError(f"{path}: entry [{r}, {c}] is {arr[r, c]}: the table must be finite")
+    return arr
+
+
+def add_identify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("identify", help="name the convention of a table (.npy, .npz, .csv)")
+    p.add_argument("file", help="the table: .npy, .npz (array 'table' or the first) or .csv")
+    p.add_argument("--key", help="array name inside a .npz file")
+    p.add_argument("--all", action="store_true", help="list every candidate with its residual")
+    p.set_defaults(run=run_identify)
+
+
+def run_identify(args: argparse.Namespace) -> None:
+    result = posenc_ref.identify(load_table(args.file, args.key))
+    print(result.verdict())
+    if args.all:
+        for m in result.matches:
+            print(f"  {m}")
+
+
+def run_table(args: argparse.Namespace) -> None:
+    """``table --convention NAME``: the preset's table, in its own dtype unless --dtype is given."""
+    from posenc_ref.conventions import get
+
+    from .cli import _parse_positions
+
+    conv = get(args.convention)
+    if args.layout is not None or args.base is not None:
+        raise CommandError(
+            "--convention fixes the layout and base; drop --layout / --base (or drop --convention)"
+        )
+    table = conv.table(_parse_positions(args.positions), args.d_model)
+    if args.dtype is not None:
+        table = table.astype(posenc_ref.sinusoidal(1, 2, dtype=args.dtype).dtype)
+    write_table(table, args.format, args.output)
