@@ -302,6 +302,14 @@ def _hf_marian(pos: np.ndarray, d: int) -> np.ndarray:
     return np.concatenate([_sin(a[:, 0::2]), _cos(a[:, 1::2])], axis=1).astype(_F32)
 
 
+def _ctrl(pos: np.ndarray, d: int) -> np.ndarray:
+    # angle = p * 1 / 10000 ** (2 * (j // 2) / d), every operation in float32 (torch).
+    j = np.arange(d)
+    rates = _F32(1.0) / _pow(_F32(10000.0), (2 * (j // 2)).astype(_F32) / _F32(d))
+    a = pos.astype(_F32)[:, None] * rates[None, :]
+    return np.concatenate([_sin(a[:, 0::2]), _cos(a[:, 1::2])], axis=1)
+
+
 def _tf_tutorial(pos: np.ndarray, d: int) -> np.ndarray:
     # depths = arange(d/2)/(d/2); rates = 1/10000**depths; concat[sin, cos] in float64.
     depths = np.arange(d // 2)[None, :] / (d / 2)
@@ -480,6 +488,18 @@ _register(
     source="huggingface/transformers: src/transformers/models/marian/modeling_marian.py",
     golden=True,
     recipe=_hf_marian,
+)
+_register(
+    "hf-ctrl",
+    "huggingface/transformers: src/transformers/models/ctrl/modeling_ctrl.py, "
+    "positional_encoding. Marian's table ([sin|cos], paper) computed in the dtype passed in "
+    "(float32 here) instead of NumPy float64. Golden (transformers).",
+    layout="sin|cos",
+    odd="sine",
+    dtype="float32",
+    source="huggingface/transformers: src/transformers/models/ctrl/modeling_ctrl.py",
+    golden=True,
+    recipe=_ctrl,
 )
 _register(
     "hf-speech2text",

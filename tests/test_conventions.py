@@ -24,13 +24,15 @@ import pytest
 import posenc_ref as pe
 from posenc_ref import conventions as cv
 from posenc_ref.cli import main
+from posenc_ref.grid2d import GRID_2D
 from posenc_ref.identification import identify
 from posenc_ref.precision import ulp
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "conventions"
 MANIFEST = json.loads((GOLDEN / "MANIFEST.json").read_text(encoding="utf-8"))
-FILES = sorted(MANIFEST["tables"])
-BIT_EXACT = {"hf-xlm", "hf-marian"}
+FILES = sorted(f for f, v in MANIFEST["tables"].items() if not v.get("grid_2d"))
+FILES_2D = sorted(f for f, v in MANIFEST["tables"].items() if v.get("grid_2d"))
+BIT_EXACT = {"hf-xlm", "hf-marian"}  # NumPy float64 originals
 
 
 def load(name):
@@ -40,7 +42,7 @@ def load(name):
 
 def test_golden_files_are_small_and_listed():
     on_disk = sorted(p.name for p in GOLDEN.glob("*.npz"))
-    assert on_disk == FILES
+    assert on_disk == sorted(FILES + FILES_2D)
     assert sum(p.stat().st_size for p in GOLDEN.iterdir()) < 2_000_000
     assert {MANIFEST["tables"][f]["preset"] for f in FILES} <= set(cv.PRESETS)
 
@@ -272,6 +274,32 @@ def test_core_does_not_import_conventions():
             .replace("posenc_ref.conventions", "")
             .split('"""', 2)[-1]
         ), mod
+
+
+@pytest.mark.parametrize("name", FILES_2D)
+def test_grid2d_reproduces_golden_bit_for_bit(name):
+    with np.load(GOLDEN / name) as z:
+        table, h, w, d = z["table"], int(z["height"]), int(z["width"]), int(z["d_model"])
+    ours = GRID_2D[MANIFEST["tables"][name]["preset"]].table(h, w, d)
+    np.testing.assert_array_equal(ours, table)
+
+
+def test_grid2d_axis_order():
+    # MAE puts the column index first, MoCo v3 the row: the two halves are swapped.
+    mae, moco = GRID_2D["mae"].table(3, 4, 16), GRID_2D["moco-v3"].table(3, 4, 16)
+    np.testing.assert_array_equal(mae[:, :8], moco[:, 8:])
+    np.testing.assert_array_equal(mae[:, 8:], moco[:, :8])
+    # token 1 is (row 0, column 1): MAE's first block is the 1-D table at position 1
+    np.testing.assert_array_equal(
+        mae[1, :8], pe.sinusoidal([1], 8, layout="sin|cos").astype(np.float32)[0]
+    )
+    big = GRID_2D["big-vision"].table(3, 4, 16)
+    assert np.max(np.abs(big - mae)) > 0.1  # endpoint-inclusive spacing: other values
+    assert GRID_2D["mae"].table(2, 2, 8, cls_token=True)[0].tolist() == [0.0] * 8
+    for name, g in GRID_2D.items():
+        assert g.source, name
+    with pytest.raises(ValueError, match="multiple of 4"):
+        GRID_2D["mae"].table(2, 2, 6)
 
 
 # ---------------------------------------------------------------- command line

@@ -138,6 +138,48 @@ def x_transformers(n, d):
         return ScaledSinusoidalEmbedding(d)(torch.zeros(1, n, d)).numpy()
 
 
+def hf_ctrl(n, d):
+    torch = _torch()
+    from transformers.models.ctrl.modeling_ctrl import positional_encoding
+
+    return positional_encoding(n, d, torch.float32).numpy()
+
+
+def hf_vitmae_2d(height, width, d):
+    from transformers.models.vit_mae.modeling_vit_mae import (
+        build_2d_sinusoidal_position_embedding,
+    )
+
+    return build_2d_sinusoidal_position_embedding(height, width, d).numpy()
+
+
+def diffusers_2d(height, width, d):
+    from diffusers.models.embeddings import get_2d_sincos_pos_embed
+
+    assert height == width == 16, "integer positions need grid_size == base_size (16)"
+    return np.asarray(get_2d_sincos_pos_embed(d, 16).numpy(), dtype=np.float32)
+
+
+#: (2-D preset, function, library, source, (height, width, d_model))
+TABLES_2D = [
+    (
+        "hf-vitmae",
+        hf_vitmae_2d,
+        "transformers",
+        "src/transformers/models/vit_mae/modeling_vit_mae.py",
+        (3, 5, 16),
+    ),
+    ("hf-vitmae", hf_vitmae_2d, "transformers", "…/vit_mae/modeling_vit_mae.py", (16, 16, 64)),
+    (
+        "diffusers-2d",
+        diffusers_2d,
+        "diffusers",
+        "src/diffusers/models/embeddings.py (get_2d_sincos_pos_embed)",
+        (16, 16, 32),
+    ),
+]
+
+
 #: (preset, function, library distribution, source path, widths it supports)
 TABLES = [
     ("hf-xlm", hf_xlm, "transformers", "src/transformers/models/xlm/modeling_xlm.py", (8, 9, 128)),
@@ -183,6 +225,13 @@ TABLES = [
         "src/transformers/models/speech_to_text/modeling_speech_to_text.py (fairseq's "
         "get_embedding, copied verbatim)",
         (8, 9, 128),
+    ),
+    (
+        "hf-ctrl",
+        hf_ctrl,
+        "transformers",
+        "src/transformers/models/ctrl/modeling_ctrl.py",
+        (8, 128),
     ),
     (
         "whisper",
@@ -258,6 +307,20 @@ def main(out_dir: str) -> None:
                 "shape": list(table.shape),
             }
             print(f"  {name}: {table.shape} {table.dtype}")
+    for preset, func, dist, source, (height, width, d) in TABLES_2D:
+        table = np.asarray(func(height, width, d))
+        name = f"grid2d__{preset}__{height}x{width}x{d}.npz"
+        np.savez_compressed(out / name, table=table, height=height, width=width, d_model=d)
+        manifest["tables"][name] = {
+            "preset": preset,
+            "grid_2d": True,
+            "library": dist,
+            "function": func.__name__,
+            "source": source,
+            "dtype": str(table.dtype),
+            "shape": list(table.shape),
+        }
+        print(f"  {name}: {table.shape} {table.dtype}")
     (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
