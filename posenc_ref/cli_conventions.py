@@ -81,5 +81,7 @@ def run_table(args: argparse.Namespace) -> None:
         )
     table = conv.table(_parse_positions(args.positions), args.d_model)
     if args.dtype is not None:
-        table = table.astype(posenc_ref.sinusoidal(1, 2, dtype=args.dtype).dtype)
+        if args.dtype not in ("float16", "float32", "float64"):
+            raise CommandError(f"--dtype must be float16, float32 or float64; got {args.dtype!r}")
+        table = table.astype(args.dtype)
     write_table(table, args.format, args.output)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -771,8 +771,3 @@ def convert(table: npt.ArrayLike, src: str | Convention, dst: str | Convention) 
                 f"the target convention instead"
             )
     return a[:, layout_permutation(a.shape[1], s.layout, t.layout, odd=s.odd)]
-
-
-def with_fields(conv: Convention, **changes: object) -> Convention:
-    """A copy of ``conv`` with some fields changed (the emulation is dropped: exact values)."""
-    return replace(conv, recipe=None, golden=False, name="custom", **changes)  # type: ignore[arg-type]

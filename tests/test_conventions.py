@@ -316,6 +316,22 @@ def test_cli_table_convention(capsys):
     assert "0.      " in out
 
 
+def test_cli_table_convention_csv_and_npy(tmp_path, capsys):
+    args = ["table", "--d-model", "9", "--positions", "2:6", "--convention", "hf-marian"]
+    assert main([*args, "--format", "csv"]) == 0
+    rows = np.loadtxt(capsys.readouterr().out.splitlines(), delimiter=",")
+    # 9 significant digits: the float32 values come back exactly
+    np.testing.assert_array_equal(
+        rows.astype(np.float32), cv.get("hf-marian").table(range(2, 6), 9)
+    )
+    out = tmp_path / "t.npy"
+    assert main([*args, "--dtype", "float16", "--format", "npy", "--output", str(out)]) == 0
+    np.testing.assert_array_equal(
+        np.load(out), cv.get("hf-marian").table(range(2, 6), 9).astype(np.float16)
+    )
+    assert main([*args, "--dtype", "int8"]) == 2
+
+
 def test_cli_identify_formats(tmp_path, capsys):
     table = cv.get("hf-marian").table(12, 8)
     np.save(tmp_path / "t.npy", table)
@@ -359,3 +375,18 @@ def test_cli_convention_conflicts():
     res = run("table", "--d-model", "8", "--convention", "nope")
     assert res.returncode == 2
     assert "unknown convention" in res.stderr
+
+
+def test_generator_pins_its_requirements():
+    """The golden generator is re-runnable: every requirement is pinned (read, not imported)."""
+    import ast
+
+    source = (GOLDEN.parent / "gen_conventions.py").read_text(encoding="utf-8")
+    reqs = next(
+        ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "REQUIREMENTS"
+    )
+    assert all("==" in r for r in reqs)
+    assert "torch==2.13.0" in reqs
+    assert set(MANIFEST["versions"]) >= {"transformers", "diffusers", "keras-hub", "torch"}
