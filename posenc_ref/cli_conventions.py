@@ -15,8 +15,17 @@ import posenc_ref
 from .cli import CommandError, write_table
 
 
+def load_positions(path: str) -> np.ndarray | None:
+    """The ``positions`` array stored next to the table in a ``.npz`` file, if any."""
+    if os.path.splitext(path)[1].lower() != ".npz":
+        return None
+    with np.load(path, allow_pickle=False) as z:
+        return z["positions"] if "positions" in z.files else None
+
+
 def load_table(path: str, key: str | None = None) -> np.ndarray:
-    """Read a 2-D table from ``.npy``, ``.npz`` (``key`` or its only / first array) or CSV text."""
+    """Read a 2-D table from ``.npy``, ``.npz`` (``key``, else ``table``, else its first array)
+    or CSV text."""
     if not os.path.exists(path):
         raise CommandError(f"no such file: {path}")
     ext = os.path.splitext(path)[1].lower()
@@ -57,11 +66,27 @@ def add_identify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="the table: .npy, .npz (array 'table' or the first) or .csv")
     p.add_argument("--key", help="array name inside a .npz file")
     p.add_argument("--all", action="store_true", help="list every candidate with its residual")
+    p.add_argument(
+        "--positions",
+        help="the position of each row: N, START:STOP[:STEP] or A,B,C (default: consecutive "
+        "rows, first one fitted; a .npz file's 'positions' array is used if present)",
+    )
     p.set_defaults(run=run_identify)
 
 
 def run_identify(args: argparse.Namespace) -> None:
-    result = posenc_ref.identify(load_table(args.file, args.key))
+    from .cli import _parse_positions
+
+    table = load_table(args.file, args.key)
+    if args.positions is not None:
+        positions = np.asarray(list(_parse_positions(args.positions)), dtype=np.int64)
+    else:
+        positions = load_positions(args.file)
+    if positions is not None and len(positions) != table.shape[0]:
+        raise CommandError(
+            f"--positions gives {len(positions)} positions but the table has {table.shape[0]} rows"
+        )
+    result = posenc_ref.identify(table, positions)
     print(result.verdict())
     if args.all:
         for m in result.matches:

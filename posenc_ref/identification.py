@@ -154,8 +154,14 @@ def _wrap(x: np.ndarray) -> np.ndarray:
     return (x + np.pi) % (2 * np.pi) - np.pi
 
 
-def _fit(x: np.ndarray, layouts: tuple[str, ...]) -> tuple[dict | None, float, list[str]]:
-    """Read the parameters off ``x`` (rows = positions) for the best of ``layouts``."""
+def _fit(
+    x: np.ndarray, layouts: tuple[str, ...], positions: np.ndarray | None = None
+) -> tuple[dict | None, float, list[str]]:
+    """Read the parameters off ``x`` (rows = positions) for the best of ``layouts``.
+
+    Without ``positions`` the rows are consecutive and the first one is fitted; with them, rows
+    may be sparse (the angle is unwrapped across each gap with the frequency read from the
+    closest rows)."""
     _n, d = x.shape
     notes: list[str] = []
     zero_rows = np.flatnonzero(~x.any(axis=1))
@@ -184,11 +190,16 @@ def _fit(x: np.ndarray, layouts: tuple[str, ...]) -> tuple[dict | None, float, l
     if best is None or best[0] > 0.05:
         return None, math.inf if best is None else best[0], notes
     score, layout, odd, s, c = best
-    rows = np.flatnonzero(valid).astype(np.float64)
+    given = positions is not None
+    all_rows = positions.astype(np.float64) if given else np.arange(x.shape[0], dtype=float)
+    rows = all_rows[valid]
     theta = np.arctan2(s, c)
     m = theta.shape[1]
     gaps = np.diff(rows)[:, None]
-    step = np.median(_wrap(np.diff(theta, axis=0)) / gaps, axis=0)
+    if np.any(gaps <= 0):
+        return None, math.inf, notes
+    near = gaps[:, 0] == gaps.min()  # the most closely spaced rows give the first estimate
+    step = np.median(_wrap(np.diff(theta, axis=0))[near] / gaps[near], axis=0)
     dphi = _wrap(np.diff(theta, axis=0) - step * gaps) + step * gaps
     phi = np.vstack([theta[:1], theta[:1] + np.cumsum(dphi, axis=0)])
     r0 = rows - rows.mean()
@@ -197,7 +208,7 @@ def _fit(x: np.ndarray, layouts: tuple[str, ...]) -> tuple[dict | None, float, l
     k_low = int(np.argmin(np.abs(omega)))
     if omega[k_low] == 0:
         return None, math.inf, notes
-    start = round(float(_wrap(intercept[k_low]) / omega[k_low]))
+    start = int(positions[0]) if given else round(float(_wrap(intercept[k_low]) / omega[k_low]))
     params: dict = {"layout": layout}
     if np.any(omega <= 0):
         return None, math.inf, notes
@@ -221,7 +232,11 @@ def _fit(x: np.ndarray, layouts: tuple[str, ...]) -> tuple[dict | None, float, l
     else:
         params.update(spacing=None, base=None)
     params["start"] = start
-    params["padding_idx"] = int(start + zero_rows[0]) if len(zero_rows) else None
+    params["padding_idx"] = (
+        (int(all_rows[zero_rows[0]]) if given else int(start + zero_rows[0]))
+        if len(zero_rows)
+        else None
+    )
     params["odd"] = odd if d % 2 else "n/a (even width)"
     params["scale"] = best_amp
     return params, score, notes
@@ -231,9 +246,8 @@ def _residual(x: np.ndarray, ref: np.ndarray, eps: float) -> float:
     return float(np.max(np.abs(x - ref.astype(np.float64)))) / eps
 
 
-def _candidates(x: np.ndarray, start: int, eps: float, fitted: dict | None) -> list[Match]:
-    n, d = x.shape
-    pos = np.arange(start, start + n)
+def _candidates(x: np.ndarray, pos: np.ndarray, eps: float, fitted: dict | None) -> list[Match]:
+    _n, d = x.shape
     tol = 2 + 2 * float(np.max(np.abs(pos)))
     out: list[Match] = []
     for name, conv in PRESETS.items():
@@ -265,8 +279,11 @@ def _candidates(x: np.ndarray, start: int, eps: float, fitted: dict | None) -> l
     return sorted(out, key=lambda m: m.residual_ulps)
 
 
-def identify(table: npt.ArrayLike) -> Identification:
+def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Identification:
     """Which convention produced ``table`` (rows = positions, or its transpose)?
+
+    ``positions`` (optional, increasing integers, one per row) says which position each row
+    holds; without it the rows are taken as consecutive positions and the first is fitted.
 
     Returns an :class:`Identification`: ranked :class:`Match` objects (preset names and the
     fitted convention, each with a residual in eps of the table's dtype), the fitted parameters
@@ -301,15 +318,26 @@ def identify(table: npt.ArrayLike) -> Identification:
         raise ValueError(
             f"table must be finite; entry {tuple(int(i) for i in bad)} is {a[tuple(bad)]}"
         )
+    pos_given = None
+    if positions is not None:
+        pos_given = np.asarray(positions)
+        if pos_given.ndim != 1 or pos_given.dtype.kind not in "iu":
+            raise ValueError("positions must be a 1-D array of integers, one per row")
     dt, x = _effective_dtype(a)
     eps = float(np.finfo(dt).eps)
     results = []
     for transposed, y in ((False, x), (True, x.T)):
+        if pos_given is not None and len(pos_given) != y.shape[0]:
+            continue
         # sin|cos and cos|sin pair the same columns; the wrong one gives negative frequencies.
         for layouts in (("interleaved",), ("sin|cos",), ("cos|sin",)):
-            fitted, _score, notes = _fit(y, layouts)
-            start = fitted["start"] if fitted else 0
-            cands = _candidates(y, start, eps, fitted)
+            fitted, _score, notes = _fit(y, layouts, pos_given)
+            if pos_given is not None:
+                pos = pos_given.astype(np.int64)
+            else:
+                start = fitted["start"] if fitted else 0
+                pos = np.arange(start, start + y.shape[0])
+            cands = _candidates(y, pos, eps, fitted)
             results.append(
                 (
                     cands[0].residual_ulps if cands else math.inf,
@@ -319,12 +347,15 @@ def identify(table: npt.ArrayLike) -> Identification:
                     fitted,
                     notes,
                     cands,
+                    pos,
                 )
             )
     # A fitted reading beats none; then the lower residual; ties keep the untransposed table.
+    if not results:
+        raise ValueError(f"positions has {len(pos_given)} entries but the table is {a.shape}")
     results.sort(key=lambda r: (r[1], 0.0 if r[1] else r[0], r[2]))
-    _, _, transposed, y, fitted, notes, cands = results[0]
-    tol = 2 + 2 * (float(abs(fitted["start"]) + y.shape[0]) if fitted else float(y.shape[0]))
+    _, _, transposed, y, fitted, notes, cands, pos = results[0]
+    tol = 2 + 2 * float(np.max(np.abs(pos)))
     if fitted is None:
         notes = [
             *notes,
