@@ -23,13 +23,13 @@ the default for presets) or returns those exact values (``exact=True``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from . import _recipes
 from ._validate import LAYOUTS, check_base, check_integer, check_layout, check_positions
 from .sinusoidal import frequencies as _frequencies
 from .sinusoidal import sinusoidal as _sinusoidal
@@ -215,189 +215,6 @@ def _finish_width(pairs: np.ndarray, d: int, layout: str, odd: str) -> np.ndarra
     return np.delete(pairs, drop, axis=1)
 
 
-# ---------------------------------------------------------------------- emulations
-# Each recipe mirrors one original's operation order and dtype. They are written from the cited
-# formulas (not copied); tests/test_conventions.py checks them against golden tables.
-
-_F32 = np.float32
-
-
-def _exp(x: np.ndarray) -> np.ndarray:
-    """float32 ``exp`` rounded from float64: the correctly rounded value in all but rare ties,
-    which is what torch's CPU kernel returns (NumPy's own float32 ``exp`` is off by one ulp in
-    about a third of the cases here)."""
-    return np.exp(x.astype(np.float64)).astype(x.dtype) if x.dtype == _F32 else np.exp(x)
-
-
-def _pow(b: np.ndarray, e: np.ndarray) -> np.ndarray:
-    return np.power(np.float64(b), np.asarray(e, np.float64)).astype(_F32)
-
-
-def _sin(x: np.ndarray) -> np.ndarray:
-    return np.sin(x.astype(np.float64)).astype(x.dtype) if x.dtype == _F32 else np.sin(x)
-
-
-def _cos(x: np.ndarray) -> np.ndarray:
-    return np.cos(x.astype(np.float64)).astype(x.dtype) if x.dtype == _F32 else np.cos(x)
-
-
-def _sin_cos_cat(angle: np.ndarray, layout: str, odd_zero: bool, d: int) -> np.ndarray:
-    s, c = _sin(angle), _cos(angle)
-    first, second = (c, s) if layout == "cos|sin" else (s, c)
-    out = np.concatenate([first, second], axis=1)
-    if odd_zero and d % 2:
-        out = np.concatenate([out, np.zeros((out.shape[0], 1), out.dtype)], axis=1)
-    return out
-
-
-def _fairseq(pos: np.ndarray, d: int, base: float = 10000.0) -> np.ndarray:
-    # emb = log(B)/(h-1) (Python float); exp(arange(h).float() * -emb) in float32.
-    h = d // 2
-    step = math.log(base) / (h - 1)
-    omega = _exp(np.arange(h, dtype=_F32) * _F32(-step))
-    return _sin_cos_cat(pos.astype(_F32)[:, None] * omega[None, :], "sin|cos", True, d)
-
-
-def _t2t(pos: np.ndarray, d: int) -> np.ndarray:
-    # log_inc = log(max/min) / max(h-1, 1) in float32; inv = min * exp(k * -log_inc).
-    h = d // 2
-    log_inc = _F32(math.log(10000.0)) / _F32(max(h - 1, 1))
-    omega = _exp(np.arange(h, dtype=_F32) * -log_inc)
-    return _sin_cos_cat(pos.astype(_F32)[:, None] * omega[None, :], "sin|cos", True, d)
-
-
-def _whisper(pos: np.ndarray, d: int) -> np.ndarray:
-    h = d // 2
-    inc = math.log(10000.0) / (h - 1)
-    omega = _exp(_F32(-inc) * np.arange(h).astype(_F32))
-    return _sin_cos_cat(pos.astype(_F32)[:, None] * omega[None, :], "sin|cos", False, d)
-
-
-def _torch_tutorial(pos: np.ndarray, d: int) -> np.ndarray:
-    # div = exp(arange(0, d, 2).float() * (-log(10000)/d)); pe[:, 0::2] = sin(p * div) ...
-    div = _exp(np.arange(0, d, 2).astype(_F32) * _F32(-math.log(10000.0) / d))
-    angle = pos.astype(_F32)[:, None] * div[None, :]
-    out = np.empty((pos.shape[0], d), _F32)
-    out[:, 0::2] = _sin(angle)
-    out[:, 1::2] = _cos(angle)
-    return out
-
-
-def _hf_numpy_angles(pos: np.ndarray, d: int) -> np.ndarray:
-    # angle[p, j] = p / 10000 ** (2 * (j // 2) / d), all in float64 (NumPy).
-    j = np.arange(d)
-    return pos.astype(np.float64)[:, None] / np.power(10000.0, 2 * (j // 2) / d)[None, :]
-
-
-def _hf_xlm(pos: np.ndarray, d: int) -> np.ndarray:
-    a = _hf_numpy_angles(pos, d)
-    out = np.empty((pos.shape[0], d), _F32)
-    out[:, 0::2] = _sin(a[:, 0::2])
-    out[:, 1::2] = _cos(a[:, 1::2])
-    return out
-
-
-def _hf_marian(pos: np.ndarray, d: int) -> np.ndarray:
-    a = _hf_numpy_angles(pos, d)
-    return np.concatenate([_sin(a[:, 0::2]), _cos(a[:, 1::2])], axis=1).astype(_F32)
-
-
-def _ctrl(pos: np.ndarray, d: int) -> np.ndarray:
-    # angle = p * 1 / 10000 ** (2 * (j // 2) / d), every operation in float32 (torch).
-    j = np.arange(d)
-    rates = _F32(1.0) / _pow(_F32(10000.0), (2 * (j // 2)).astype(_F32) / _F32(d))
-    a = pos.astype(_F32)[:, None] * rates[None, :]
-    return np.concatenate([_sin(a[:, 0::2]), _cos(a[:, 1::2])], axis=1)
-
-
-def _tf_tutorial(pos: np.ndarray, d: int) -> np.ndarray:
-    # depths = arange(d/2)/(d/2); rates = 1/10000**depths; concat[sin, cos] in float64.
-    depths = np.arange(d // 2)[None, :] / (d / 2)
-    angle = pos.astype(np.float64)[:, None] * (1 / 10000**depths)
-    return np.concatenate([_sin(angle), _cos(angle)], axis=-1).astype(_F32)
-
-
-def _tf_tutorial_2019(pos: np.ndarray, d: int) -> np.ndarray:
-    # get_angles: p * 1/np.power(10000, 2*(j//2)/np.float32(d)); in place sin/cos; float64 maths.
-    j = np.arange(d)
-    rates = 1 / np.power(10000, (2 * (j // 2)) / np.float32(d))
-    a = pos.astype(np.float64)[:, None] * rates[None, :]
-    a[:, 0::2] = _sin(a[:, 0::2])
-    a[:, 1::2] = _cos(a[:, 1::2])
-    return a.astype(_F32)
-
-
-def _keras(pos: np.ndarray, d: int) -> np.ndarray:
-    # Everything in compute_dtype (float32): timescales = (1/B) ** (2*(j//2)/d).
-    j = np.arange(d)
-    exps = (2 * (j // 2)).astype(_F32) / _F32(d)
-    timescales = _pow(_F32(1.0 / 10000.0), exps)
-    angles = pos.astype(_F32)[:, None] * timescales[None, :]
-    cos_mask = (j % 2).astype(_F32)
-    return _sin(angles) * (1 - cos_mask) + _cos(angles) * cos_mask
-
-
-def _model_garden(pos: np.ndarray, d: int) -> np.ndarray:
-    h = d // 2
-    log_inc = _F32(math.log(10000.0)) / _F32(h - 1)
-    omega = _exp(np.arange(h, dtype=_F32) * -log_inc)
-    return _sin_cos_cat(pos.astype(_F32)[:, None] * omega[None, :], "sin|cos", False, d)
-
-
-def _diffusers(shift: float, layout: str) -> Callable[[np.ndarray, int], np.ndarray]:
-    def recipe(pos: np.ndarray, d: int) -> np.ndarray:
-        h = d // 2
-        exponent = _F32(-math.log(10000.0)) * np.arange(h, dtype=_F32)
-        omega = _exp(exponent / _F32(h - shift))
-        return _sin_cos_cat(pos.astype(_F32)[:, None] * omega[None, :], layout, True, d)
-
-    return recipe
-
-
-def _guided(pos: np.ndarray, d: int) -> np.ndarray:
-    h = d // 2
-    omega = _exp(_F32(-math.log(10000.0)) * np.arange(h, dtype=_F32) / _F32(h))
-    return _sin_cos_cat(pos.astype(_F32)[:, None] * omega[None, :], "cos|sin", True, d)
-
-
-def _flax(pos: np.ndarray, d: int) -> np.ndarray:
-    # NumPy float64 maths, stored into a float32 array of zeros (last column stays 0 if d odd).
-    h = d // 2
-    factor = -math.log(10000.0) / (h - 1)
-    div = _exp(np.arange(h) * factor)
-    angle = pos.astype(np.float64)[:, None] * div[None, :]
-    out = np.zeros((pos.shape[0], d), _F32)
-    out[:, :h] = _sin(angle)
-    out[:, h : 2 * h] = _cos(angle)
-    return out
-
-
-def _pow_split(pos: np.ndarray, d: int) -> np.ndarray:
-    # Sockeye: p / 10000 ** (2k/d) in float32, hstack[sin, cos].
-    k2 = np.arange(0, d, 2).astype(_F32)
-    angle = pos.astype(_F32)[:, None] / _pow(_F32(10000.0), k2 / _F32(d))[None, :]
-    return np.concatenate([_sin(angle), _cos(angle)], axis=1)
-
-
-def _d2l(pos: np.ndarray, d: int) -> np.ndarray:
-    x = pos.astype(_F32)[:, None] / _pow(_F32(10000.0), np.arange(0, d, 2, dtype=_F32) / d)
-    out = np.empty((pos.shape[0], d), _F32)
-    out[:, 0::2] = _sin(x)
-    out[:, 1::2] = _cos(x)
-    return out
-
-
-def _x_transformers(pos: np.ndarray, d: int) -> np.ndarray:
-    h = d // 2
-    inv = _pow(_F32(10000.0), -(np.arange(h).astype(_F32) / _F32(h)))
-    angle = pos.astype(_F32)[:, None] * inv[None, :]
-    return _sin_cos_cat(angle, "sin|cos", False, d) * _F32(d**-0.5)
-
-
-def _opennmt_concat(pos: np.ndarray, d: int) -> np.ndarray:
-    return _fairseq(pos, d)
-
-
 # ---------------------------------------------------------------------- registry
 def _preset(name: str, doc: str, **kw: object) -> Convention:
     conv = Convention(name=name, **kw)  # type: ignore[arg-type]
@@ -432,7 +249,7 @@ _register(
     odd="zero",
     dtype="float32",
     source="tensorflow/tensor2tensor: tensor2tensor/layers/common_attention.py",
-    recipe=_t2t,
+    recipe=_recipes.t2t,
 )
 _register(
     "fairseq",
@@ -447,7 +264,7 @@ _register(
     dtype="float32",
     source="facebookresearch/fairseq: fairseq/modules/sinusoidal_positional_embedding.py",
     golden=True,
-    recipe=_fairseq,
+    recipe=_recipes.fairseq,
 )
 _register(
     "pytorch-tutorial",
@@ -456,7 +273,7 @@ _register(
     "Not on PyPI: checked against the formula in the source.",
     dtype="float32",
     source="pytorch/tutorials: beginner_source/transformer_tutorial.py",
-    recipe=_torch_tutorial,
+    recipe=_recipes.torch_tutorial,
 )
 _register(
     "annotated-transformer",
@@ -464,7 +281,7 @@ _register(
     "formula as the PyTorch tutorial. Not on PyPI: checked against the formula in the source.",
     dtype="float32",
     source="harvardnlp/annotated-transformer: the_annotated_transformer.py",
-    recipe=_torch_tutorial,
+    recipe=_recipes.torch_tutorial,
 )
 _register(
     "hf-xlm",
@@ -475,7 +292,7 @@ _register(
     dtype="float64",
     source="huggingface/transformers: src/transformers/models/xlm/modeling_xlm.py",
     golden=True,
-    recipe=_hf_xlm,
+    recipe=_recipes.hf_xlm,
 )
 _register(
     "hf-marian",
@@ -487,7 +304,7 @@ _register(
     dtype="float64",
     source="huggingface/transformers: src/transformers/models/marian/modeling_marian.py",
     golden=True,
-    recipe=_hf_marian,
+    recipe=_recipes.hf_marian,
 )
 _register(
     "hf-ctrl",
@@ -499,7 +316,7 @@ _register(
     dtype="float32",
     source="huggingface/transformers: src/transformers/models/ctrl/modeling_ctrl.py",
     golden=True,
-    recipe=_ctrl,
+    recipe=_recipes.ctrl,
 )
 _register(
     "hf-speech2text",
@@ -515,7 +332,7 @@ _register(
     source="huggingface/transformers: src/transformers/models/speech_to_text/"
     "modeling_speech_to_text.py",
     golden=True,
-    recipe=_fairseq,
+    recipe=_recipes.fairseq,
 )
 _register(
     "whisper",
@@ -527,7 +344,7 @@ _register(
     dtype="float32",
     source="openai/whisper: whisper/model.py",
     golden=True,
-    recipe=_whisper,
+    recipe=_recipes.whisper,
 )
 _register(
     "keras-hub",
@@ -539,7 +356,7 @@ _register(
     dtype="float32",
     source="keras-team/keras-hub: keras_hub/src/layers/modeling/sine_position_encoding.py",
     golden=True,
-    recipe=_keras,
+    recipe=_recipes.keras,
 )
 _register(
     "tf-tutorial",
@@ -549,7 +366,7 @@ _register(
     layout="sin|cos",
     dtype="float64",
     source="tensorflow/text: docs/tutorials/transformer.ipynb",
-    recipe=_tf_tutorial,
+    recipe=_recipes.tf_tutorial,
 )
 _register(
     "tf-tutorial-2019",
@@ -559,7 +376,7 @@ _register(
     odd="sine",
     dtype="float64",
     source="tensorflow/docs: site/en/tutorials/text/transformer.ipynb",
-    recipe=_tf_tutorial_2019,
+    recipe=_recipes.tf_tutorial_2019,
 )
 _register(
     "tf-model-garden",
@@ -571,7 +388,7 @@ _register(
     odd="short",
     dtype="float32",
     source="tensorflow/models: official/legacy/transformer/model_utils.py",
-    recipe=_model_garden,
+    recipe=_recipes.model_garden,
 )
 _register(
     "diffusers",
@@ -584,7 +401,7 @@ _register(
     dtype="float32",
     source="huggingface/diffusers: src/diffusers/models/embeddings.py",
     golden=True,
-    recipe=_diffusers(1.0, "sin|cos"),
+    recipe=_recipes.diffusers(1.0, "sin|cos"),
 )
 _register(
     "diffusers-unet",
@@ -598,7 +415,7 @@ _register(
     dtype="float32",
     source="huggingface/diffusers: src/diffusers/models/embeddings.py",
     golden=True,
-    recipe=_diffusers(0.0, "cos|sin"),
+    recipe=_recipes.diffusers(0.0, "cos|sin"),
 )
 _register(
     "guided-diffusion",
@@ -614,7 +431,7 @@ _register(
     dtype="float32",
     source="openai/guided-diffusion: guided_diffusion/nn.py",
     golden=True,
-    recipe=_guided,
+    recipe=_recipes.guided,
 )
 _register(
     "flax",
@@ -626,7 +443,7 @@ _register(
     odd="zero",
     dtype="float64",
     source="google/flax: examples/wmt/models.py",
-    recipe=_flax,
+    recipe=_recipes.flax,
 )
 _register(
     "opennmt-interleaved",
@@ -635,7 +452,7 @@ _register(
     "against the formula in the source (its wheel pins an old torch).",
     dtype="float32",
     source="OpenNMT/OpenNMT-py: onmt/modules/embeddings.py",
-    recipe=_torch_tutorial,
+    recipe=_recipes.torch_tutorial,
 )
 _register(
     "opennmt-concat",
@@ -645,7 +462,7 @@ _register(
     spacing="tensor2tensor",
     dtype="float32",
     source="OpenNMT/OpenNMT-py: onmt/modules/embeddings.py",
-    recipe=_opennmt_concat,
+    recipe=_recipes.opennmt_concat,
 )
 _register(
     "sockeye",
@@ -654,7 +471,7 @@ _register(
     layout="sin|cos",
     dtype="float32",
     source="awslabs/sockeye: sockeye/layers.py",
-    recipe=_pow_split,
+    recipe=_recipes.pow_split,
 )
 _register(
     "x-transformers",
@@ -666,7 +483,7 @@ _register(
     scale="1/sqrt(d)",
     source="lucidrains/x-transformers: x_transformers/x_transformers.py",
     golden=True,
-    recipe=_x_transformers,
+    recipe=_recipes.x_transformers,
 )
 _register(
     "d2l",
@@ -674,7 +491,7 @@ _register(
     "float32; odd width raises. Checked against the formula in the source.",
     dtype="float32",
     source="d2l-ai/d2l-en: d2l/torch.py",
-    recipe=_d2l,
+    recipe=_recipes.d2l,
 )
 
 
