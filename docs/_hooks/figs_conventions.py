@@ -64,7 +64,7 @@ def spacing_difference() -> Figure:
     t2t = conventions.Convention(layout="sin|cos", spacing="tensor2tensor").table(n, d, exact=True)
     fig, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
     image = ax.imshow(
-        paper - t2t, cmap="RdBu_r", vmin=-2, vmax=2, aspect="auto", interpolation="nearest"
+        paper - t2t, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", interpolation="nearest"
     )
     ax.set_xlabel(f"column j (0 … {d - 1}); sines, then cosines")
     ax.set_ylabel(f"position p (0 … {n - 1})")
