@@ -19,14 +19,37 @@ from .sinusoidal import frequencies, sinusoidal, textbook_pe, textbook_table, wa
 
 __version__ = "0.1.0"
 
+#: Names loaded on first use from posenc_ref.conventions / posenc_ref.identification, so that
+#: ``import posenc_ref`` does not build the framework catalogue.
+_LAZY = {
+    "Convention": "conventions",
+    "PRESETS": "conventions",
+    "convert": "conventions",
+    "identify": "identification",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "LAYOUTS",
+    "PRESETS",
     "Column",
+    "Convention",
     "__version__",
     "apply_rope",
     "column_to_pair",
+    "convert",
     "exponent",
     "frequencies",
+    "identify",
     "pair_to_column",
     "rope_cache",
     "rope_permutation",

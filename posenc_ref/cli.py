@@ -62,23 +62,31 @@ def write_table(table: np.ndarray, fmt: str, output: str | None, precision: int 
 
 def _add_table(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("table", help="print a sinusoidal position-encoding table")
-    p.add_argument("--d-model", type=int, required=True, help="width (even)")
+    p.add_argument(
+        "--d-model", type=int, required=True, help="width (even, except for some --convention)"
+    )
     p.add_argument("--positions", default="8", help="N, START:STOP[:STEP] or A,B,C (default 8)")
-    p.add_argument("--base", type=float, default=10000.0)
-    p.add_argument("--layout", default="interleaved", help="interleaved, sin|cos or cos|sin")
-    p.add_argument("--dtype", default="float64", help="float64, float32 or float16")
+    p.add_argument("--base", type=float, default=None, help="default 10000")
+    p.add_argument("--layout", default=None, help="interleaved (default), sin|cos or cos|sin")
+    p.add_argument("--dtype", default=None, help="float64 (default), float32 or float16")
+    p.add_argument("--convention", help="a named convention (see the Conventions page)")
     p.add_argument("--format", choices=("text", "csv", "npy"), default="text")
     p.add_argument("--output", help="write to this file instead of stdout")
     p.set_defaults(run=_run_table)
 
 
 def _run_table(args: argparse.Namespace) -> None:
+    if args.convention is not None:
+        from . import cli_conventions
+
+        cli_conventions.run_table(args)
+        return
     table = posenc_ref.sinusoidal(
         _parse_positions(args.positions),
         args.d_model,
-        base=args.base,
-        layout=args.layout,
-        dtype=args.dtype,
+        base=10000.0 if args.base is None else args.base,
+        layout="interleaved" if args.layout is None else args.layout,
+        dtype="float64" if args.dtype is None else args.dtype,
     )
     write_table(table, args.format, args.output)
 
@@ -104,8 +112,18 @@ def _run_accuracy(args: argparse.Namespace) -> None:
     print(precision.format_report(rows))
 
 
+def _add_identify(sub: argparse._SubParsersAction) -> None:
+    from . import cli_conventions
+
+    cli_conventions.add_identify(sub)
+
+
 #: Sub-command registrations, in the order ``--help`` lists them.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_table, _add_accuracy]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_table,
+    _add_accuracy,
+    _add_identify,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,112 @@
+"""Command line for conventions: ``identify FILE`` and ``table --convention NAME``.
+
+Registered in :data:`posenc_ref.cli.COMMANDS`; uses only the public API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import numpy as np
+
+import posenc_ref
+
+from .cli import CommandError, write_table
+
+
+def load_positions(path: str) -> np.ndarray | None:
+    """The ``positions`` array stored next to the table in a ``.npz`` file, if any."""
+    if os.path.splitext(path)[1].lower() != ".npz":
+        return None
+    with np.load(path, allow_pickle=False) as z:
+        return z["positions"] if "positions" in z.files else None
+
+
+def load_table(path: str, key: str | None = None) -> np.ndarray:
+    """Read a 2-D table from ``.npy``, ``.npz`` (``key``, else ``table``, else its first array)
+    or CSV text."""
+    if not os.path.exists(path):
+        raise CommandError(f"no such file: {path}")
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif ext == ".npz":
+            with np.load(path, allow_pickle=False) as z:
+                names = list(z.files)
+                if key is None:
+                    if not names:
+                        raise CommandError(f"{path}: the .npz file holds no array")
+                    key = "table" if "table" in names else names[0]
+                if key not in names:
+                    raise CommandError(f"{path}: no array {key!r}; it holds {', '.join(names)}")
+                arr = z[key]
+        else:
+            arr = np.loadtxt(path, delimiter="," if ext != ".txt" else None, ndmin=2)
+    except CommandError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CommandError(f"{path}: not a numeric table ({first})") from None
+    if arr.dtype.kind not in "iuf":
+        raise CommandError(f"{path}: the table must hold real numbers; got dtype {arr.dtype}")
+    if arr.ndim == 3 and 1 in arr.shape:
+        arr = arr.reshape([n for n in arr.shape if n != 1] or [1])  # [L, 1, d] buffers
+    if arr.ndim != 2:
+        raise CommandError(f"{path}: the table must be 2-D (positions x channels); got {arr.shape}")
+    if not np.isfinite(arr).all():
+        r, c = (int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise CommandError(f"{path}: entry [{r}, {c}] is {arr[r, c]}: the table must be finite")
+    return arr
+
+
+def add_identify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("identify", help="name the convention of a table (.npy, .npz, .csv)")
+    p.add_argument("file", help="the table: .npy, .npz (array 'table' or the first) or .csv")
+    p.add_argument("--key", help="array name inside a .npz file")
+    p.add_argument("--all", action="store_true", help="list every candidate with its residual")
+    p.add_argument(
+        "--positions",
+        help="the position of each row: N, START:STOP[:STEP] or A,B,C (default: consecutive "
+        "rows, first one fitted; a .npz file's 'positions' array is used if present)",
+    )
+    p.set_defaults(run=run_identify)
+
+
+def run_identify(args: argparse.Namespace) -> None:
+    from .cli import _parse_positions
+
+    table = load_table(args.file, args.key)
+    if args.positions is not None:
+        positions = np.asarray(list(_parse_positions(args.positions)), dtype=np.int64)
+    else:
+        positions = load_positions(args.file)
+    if positions is not None and len(positions) != table.shape[0]:
+        raise CommandError(
+            f"--positions gives {len(positions)} positions but the table has {table.shape[0]} rows"
+        )
+    result = posenc_ref.identify(table, positions)
+    print(result.verdict())
+    if args.all:
+        for m in result.matches:
+            print(f"  {m}")
+
+
+def run_table(args: argparse.Namespace) -> None:
+    """``table --convention NAME``: the preset's table, in its own dtype unless --dtype is given."""
+    from posenc_ref.conventions import get
+
+    from .cli import _parse_positions
+
+    conv = get(args.convention)
+    if args.layout is not None or args.base is not None:
+        raise CommandError(
+            "--convention fixes the layout and base; drop --layout / --base (or drop --convention)"
+        )
+    table = conv.table(_parse_positions(args.positions), args.d_model)
+    if args.dtype is not None:
+        if args.dtype not in ("float16", "float32", "float64"):
+            raise CommandError(f"--dtype must be float16, float32 or float64; got {args.dtype!r}")
+        table = table.astype(args.dtype)
+    write_table(table, args.format, args.output)
