@@ -104,8 +104,18 @@ def _run_accuracy(args: argparse.Namespace) -> None:
     print(precision.format_report(rows))
 
 
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    from posenc_ref import bench  # its own module: timing code stays out of the CLI
+
+    bench.add_parser(sub)
+
+
 #: Sub-command registrations, in the order ``--help`` lists them.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_table, _add_accuracy]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_table,
+    _add_accuracy,
+    _add_bench,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
