@@ -26,10 +26,11 @@ same narrow value, so does every value between them, the exact one included. The
 are recomputed one by one with the compensated kernel and, if still near a boundary, with mpmath
 (:func:`posenc_ref._kernel.round_entries`).
 
-float64 output keeps the compensated kernel for every entry: the angle-addition product is only
-accurate to a few float64 ulps in absolute terms, which is not faithful (< 1 ulp), and NumPy has
-no fused multiply-add to make it so. The float64 path is evaluated in row chunks written straight
-into the output, so no intermediate is larger than a chunk.
+float64 output needs more: this product is only accurate to a few float64 ulps in absolute terms,
+which is not faithful (< 1 ulp). For a range of positions (``p, p + 1, …``, the common case) the
+float64 table uses :mod:`posenc_ref._faithful64`, angle addition with double-double tables and
+exact fixed-point products. Other position arrays use the compensated kernel for every entry, in
+row chunks written straight into the output, so no intermediate is larger than a chunk.
 
 Memory: the output, the two tables (``(n/B + B) * d/2`` complex128 values) and per-chunk scratch
 of about :data:`CHUNK_PAIRS` complex values.
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernel
+from . import _faithful64, _kernel
 
 #: Absolute error bound used to detect entries near a rounding boundary (see the module text):
 #: 2**-49 = 1.8e-15, four times the worst case of the product and six times the measured maximum.
@@ -83,14 +84,23 @@ def table(pos: np.ndarray, d_model: int, base: float, layout: str, dtype: np.dty
     n = pos.shape[0]
     out = np.empty((n, d_model), dtype=dtype)
     w_hi, w_lo = _kernel.frequency_pair(d_model, base)
+    if n >= MIN_BLOCKED_ROWS and dtype == np.float64 and _consecutive(pos):
+        views = _views(out, layout)
+        _faithful64.fill(out, int(pos[0]), w_hi, w_lo, views, base, block_size(n), CHUNK_PAIRS)
+        return out
     if (
-        dtype != np.float64
-        and n >= MIN_BLOCKED_ROWS
+        n >= MIN_BLOCKED_ROWS
+        and dtype != np.float64
         and _blocked(out, pos, w_hi, w_lo, layout, base)
     ):
         return out
     _direct(out, pos, w_hi, w_lo, layout, base)
     return out
+
+
+def _consecutive(pos: np.ndarray) -> bool:
+    """True for positions ``p, p + 1, p + 2, …`` (the common case: a range)."""
+    return int(pos[-1]) - int(pos[0]) == pos.shape[0] - 1 and bool(np.all(np.diff(pos) == 1))
 
 
 def _direct(
@@ -138,7 +148,7 @@ def _blocked(
     size = block_size(n)
     shift = size.bit_length() - 1
     first = int(pos[0])
-    consecutive = int(pos[-1]) - first == n - 1 and bool(np.all(np.diff(pos) == 1))
+    consecutive = _consecutive(pos)
     if consecutive:
         # p = first + a*B + b: block bases stay within the positions (a*B <= n - 1).
         bases = first + size * np.arange((n - 1) // size + 1, dtype=np.int64)

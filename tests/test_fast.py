@@ -95,8 +95,59 @@ def test_recheck_path_gives_correct_rounding(monkeypatch):
             np.testing.assert_array_equal(table[::9], prec.correctly_rounded(hi, lo, dtype))
 
 
-def test_float64_is_the_per_entry_kernel():
-    """float64 output stays on the compensated kernel (faithful): bit-identical to it."""
+CONSECUTIVE = {
+    "from 0": np.arange(0, 700),
+    "ending at 2**26 - 1": np.arange(LIMIT - 300, LIMIT),
+    "from -(2**26 - 1)": np.arange(-(LIMIT - 1), -(LIMIT - 1) + 300),
+    "across 0": np.arange(-150, 150),
+    "near 2**24": np.arange(2**24 - 100, 2**24 + 100),
+}
+
+
+@pytest.mark.parametrize("name", list(CONSECUTIVE))
+@pytest.mark.parametrize("layout", pe.LAYOUTS)
+def test_float64_ranges_are_faithful(name, layout):
+    """Ranges take the exact-product angle addition (posenc_ref._faithful64): < 1 ulp."""
+    pos = CONSECUTIVE[name]
+    table = pe.sinusoidal(pos, 96, layout=layout)
+    rows = np.unique(np.r_[0, 1, len(pos) // 3, len(pos) // 2, len(pos) - 1])
+    hi, lo = prec.truth(pos[rows], 96, layout=layout)
+    assert prec.ulp_error(table[rows], hi, lo).max() < 1.0
+    # and every entry is within one float64 ulp of the per-entry kernel (both are faithful)
+    assert np.all(np.abs(table - direct(pos, 96, layout, np.float64)) <= np.spacing(np.abs(table)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    start=st.integers(-(LIMIT - 1), LIMIT - 300),
+    n=st.integers(64, 299),
+    half=st.integers(1, 10),
+    base=st.sampled_from([10000.0, 500000.0, 2.5, 0.5]),
+)
+def test_float64_any_range_is_faithful(start, n, half, base):
+    if base < 1:
+        start = max(min(start, LIMIT // 16 - n), -(LIMIT // 16))  # |p| * max(w) < 2**26
+    pos = np.arange(start, start + n)
+    table = pe.sinusoidal(pos, 2 * half, base=base)
+    rows = np.array([0, n // 2, n - 1])
+    hi, lo = prec.truth(pos[rows], 2 * half, base=base)
+    assert prec.ulp_error(table[rows], hi, lo).max() < 1.0
+
+
+def test_float64_small_values_take_the_kernel(monkeypatch):
+    """Values too small for the fixed-point split are recomputed per entry: force them all."""
+    from posenc_ref import _faithful64
+
+    monkeypatch.setattr(_faithful64, "_SMALL_SQUARED", 4.0)  # every entry counts as small
+    pos = np.arange(LIMIT - 100, LIMIT)
+    for layout in pe.LAYOUTS:
+        np.testing.assert_array_equal(
+            pe.sinusoidal(pos, 20, layout=layout), direct(pos, 20, layout, np.float64)
+        )
+
+
+def test_float64_scattered_positions_use_the_per_entry_kernel():
+    """float64 output of non-consecutive positions: the compensated kernel, bit for bit."""
     pos = POSITIONS["shuffled cluster near 2**24"]
     s, c = _kernel.sincos(pos, *_kernel.frequency_pair(40, 10000.0))
     table = pe.sinusoidal(pos, 40, layout="sin|cos")
