@@ -185,12 +185,13 @@ def _blocked(
         else:
             np.multiply(za[base_row[start:stop]], eb[offset[start:stop]], out=z)
         y64 = z.view(np.float64)  # (rows, d): sin, cos, sin, cos, ...
-        if layout == "interleaved":
-            out[start:stop] = y64
-        else:
-            sin_view[start:stop] = z.real
-            cos_view[start:stop] = z.imag
-        row, col = checker.suspects(y64)
+        # The rounding of y - E is the answer wherever the check passes (and the suspects are
+        # overwritten below), so it goes straight into the output: no separate rounding pass.
+        low = out[start:stop] if layout == "interleaved" else None
+        row, col, low = checker.suspects(y64, low)
+        if layout != "interleaved":
+            sin_view[start:stop] = low[:, 0::2]
+            cos_view[start:stop] = low[:, 1::2]
         if row.size:
             _recheck(out[start:stop], pos[start:stop], row, col, w_hi, w_lo, layout, base)
     return True
@@ -208,9 +209,18 @@ class _Checker:
         self.high = np.empty((rows, d), dtype=dtype)
         self.mask = np.empty((rows, d), dtype=bool)
 
-    def suspects(self, y64: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def suspects(
+        self, y64: np.ndarray, low: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Round ``y64 - E`` into ``low`` (own buffer if None); return the suspects and ``low``.
+
+        ``fl(y - E)`` and ``fl(y + E)`` differ from ``y - E`` and ``y + E`` by at most
+        2**-53, well inside the margin between the error bound and ``E``.
+        """
         m = y64.shape[0]
-        tmp, low, high, mask = self.tmp[:m], self.low[:m], self.high[:m], self.mask[:m]
+        tmp, high, mask = self.tmp[:m], self.high[:m], self.mask[:m]
+        if low is None:
+            low = self.low[:m]
         # Rounding is monotonic: y - E and y + E rounding alike settles every value between.
         np.subtract(y64, BLOCK_ERROR, out=tmp)
         low[...] = tmp
@@ -218,8 +228,8 @@ class _Checker:
         high[...] = tmp
         np.not_equal(low, high, out=mask)
         if not mask.any():  # the common case; np.nonzero alone would cost a full pass more
-            return _NONE
-        return np.nonzero(mask)
+            return (*_NONE, low)
+        return (*np.nonzero(mask), low)
 
 
 def _recheck(
