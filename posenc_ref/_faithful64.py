@@ -17,8 +17,10 @@ a few ulps *absolute*, not faithful. This variant makes the big part of the sum 
 4. Entries with a smaller value (``|S| < 2**-19`` before the last addition) are recomputed with
    the compensated per-entry kernel.
 
-Eleven NumPy operations per sine or cosine, on chunks that stay in cache, written straight into
-the output.
+In complex form, with ``u = sin + i cos`` of the bases and ``e = cos - i sin`` of the offsets,
+that is ``u1 e1 + (u2 e1 + u e2)``: three complex multiplications (the first one exact) and two
+additions per (sine, cosine) pair, on chunks that stay in cache; for the interleaved layout the
+last addition writes straight into the output viewed as complex128.
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ def fill(
     w_hi: np.ndarray,
     w_lo: np.ndarray,
     layout_views: tuple[np.ndarray, np.ndarray],
+    is_interleaved: bool,
     base: float,
     size: int,
     chunk_pairs: int,
@@ -146,57 +149,54 @@ def fill(
     steps = _multiples(blocks, d, base, shift)
     za = _cmul([np.broadcast_to(a, (blocks, half)) for a in start_rot], steps)
     eb = _multiples(size, d, base, 0)
-    ca1, ca2 = _fixed(za[0], za[1])
-    sa1, sa2 = _fixed(za[2], za[3])
-    cb1, cb2 = _fixed(eb[0], eb[1])
-    sb1, sb2 = _fixed(eb[2], eb[3])
-    ca, sa = za[0], za[2]
+    u1, u2, uf = _complex_split(za[2], za[3], za[0], za[1], 1.0)  # sin + i cos of the bases
+    e1, e2, _ = _complex_split(eb[0], eb[1], eb[2], eb[3], -1.0)  # cos - i sin of the offsets
 
     per = max(1, chunk_pairs // (size * half))
-    shape = (per, size, half)
-    bufs = [np.empty(shape) for _ in range(3)]
+    exact, extra, spare = (np.empty((per, size, half), dtype=np.complex128) for _ in range(3))
+    square = np.empty((per * size, d))
+    interleaved = out.view(np.complex128) if is_interleaved else None
     for block in range(0, blocks, per):
         stop_block = min(block + per, blocks)
         m = stop_block - block
         row0, row1 = block * size, min(stop_block * size, n)
-        x1, x2, x3 = (b[:m] for b in bufs)
+        rows = row1 - row0
+        x, t, t2 = exact[:m], extra[:m], spare[:m]
         sl = slice(block, stop_block)
-        a = [t[sl, None, :] for t in (sa1, sa2, ca1, ca2, sa, ca)]
-        for target, sign, pick in ((sin_view, 1.0, 0), (cos_view, -1.0, 1)):
-            # sine:   [S1 B1 + C1 D1] + [S2 B1 + C2 D1 + S B2 + C D2]
-            # cosine: [C1 B1 - S1 D1] + [C2 B1 - S2 D1 + C B2 - S D2]
-            u1, u2, d1, d2, u, dd = (
-                (a[0], a[1], a[2], a[3], a[4], a[5])
-                if pick == 0
-                else (a[2], a[3], a[0], a[1], a[5], a[4])
-            )
-            np.multiply(u1, cb1, out=x1)
-            np.multiply(d1, sb1, out=x2)
-            if sign > 0:
-                np.add(x1, x2, out=x1)
-            else:
-                np.subtract(x1, x2, out=x1)
-            np.multiply(u2, cb1, out=x2)
-            np.multiply(d2, sb1, out=x3)
-            _acc(x2, x3, sign)
-            np.multiply(u, cb2, out=x3)
-            np.add(x2, x3, out=x2)
-            np.multiply(dd, sb2, out=x3)
-            _acc(x2, x3, sign)
-            dest = target[row0:row1]
-            flat1 = x1.reshape(m * size, half)[: row1 - row0]
-            flat2 = x2.reshape(m * size, half)[: row1 - row0]
-            np.add(flat1, flat2, out=dest)
-            np.multiply(flat1, flat1, out=x3.reshape(m * size, half)[: row1 - row0])
-            small = x3.reshape(m * size, half)[: row1 - row0] < _SMALL_SQUARED
-            if small.any():
-                rows, cols = np.nonzero(small)
-                s, c = _kernel.compensated(first + row0 + rows, w_hi[cols], w_lo[cols])
-                dest[rows, cols] = s if pick == 0 else c
+        # (sin + i cos)(a) * (cos - i sin)(b) = (sin + i cos)(a + b), in three parts:
+        np.multiply(u1[sl, None, :], e1[None], out=x)  # exact: products on the 2**-26 grid
+        np.multiply(u2[sl, None, :], e1[None], out=t)  # small: below 2**-26
+        np.multiply(uf[sl, None, :], e2[None], out=t2)  # small: below 2**-26
+        np.add(t, t2, out=t)
+        xs = x.reshape(m * size, half)[:rows]
+        ts = t.reshape(m * size, half)[:rows]
+        sq = square[:rows]
+        np.multiply(xs.view(np.float64), xs.view(np.float64), out=sq)
+        small = sq < _SMALL_SQUARED
+        if interleaved is not None:
+            np.add(xs, ts, out=interleaved[row0:row1])
+        else:
+            np.add(xs, ts, out=xs)
+            sin_view[row0:row1] = xs.real
+            cos_view[row0:row1] = xs.imag
+        if small.any():
+            r, col = np.nonzero(small)
+            pair = col >> 1
+            s, c = _kernel.compensated(first + row0 + r, w_hi[pair], w_lo[pair])
+            sin_rows, cos_rows = col & 1 == 0, col & 1 == 1
+            sin_view[row0 + r[sin_rows], pair[sin_rows]] = s[sin_rows]
+            cos_view[row0 + r[cos_rows], pair[cos_rows]] = c[cos_rows]
 
 
-def _acc(x: np.ndarray, y: np.ndarray, sign: float) -> None:
-    if sign > 0:
-        np.add(x, y, out=x)
-    else:
-        np.subtract(x, y, out=x)
+def _complex_split(
+    re_hi: np.ndarray, re_lo: np.ndarray, im_hi: np.ndarray, im_lo: np.ndarray, sign: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``re + i*sign*im`` as (grid part, small part, float64 value), each complex128."""
+    (r1, r2), (i1, i2) = _fixed(re_hi, re_lo), _fixed(im_hi, im_lo)
+    parts = []
+    for re, im in ((r1, i1), (r2, i2), (re_hi, im_hi)):
+        z = np.empty(re.shape, dtype=np.complex128)
+        z.real = re
+        z.imag = sign * im  # exact: a sign change
+        parts.append(z)
+    return parts[0], parts[1], parts[2]

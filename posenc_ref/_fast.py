@@ -85,8 +85,9 @@ def table(pos: np.ndarray, d_model: int, base: float, layout: str, dtype: np.dty
     out = np.empty((n, d_model), dtype=dtype)
     w_hi, w_lo = _kernel.frequency_pair(d_model, base)
     if n >= MIN_BLOCKED_ROWS and dtype == np.float64 and _consecutive(pos):
-        views = _views(out, layout)
-        _faithful64.fill(out, int(pos[0]), w_hi, w_lo, views, base, block_size(n), CHUNK_PAIRS)
+        views, inter = _views(out, layout), layout == "interleaved"
+        size = block_size(n)
+        _faithful64.fill(out, int(pos[0]), w_hi, w_lo, views, inter, base, size, CHUNK_PAIRS)
         return out
     if (
         n >= MIN_BLOCKED_ROWS
