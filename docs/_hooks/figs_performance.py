@@ -38,16 +38,18 @@ def speed_ratios() -> Figure:
     ax.axvline(1, color="0.2", linewidth=1)
     ax.axvline(2, color="0.2", linewidth=1, linestyle="--")
     ax.axvline(sincos, color="0.5", linewidth=1, linestyle=":")
-    ax.text(1, len(names) - 0.4, " alloc+fill", fontsize=8)
-    ax.text(2, len(names) - 0.4, " 2x", fontsize=8)
-    ax.text(sincos, len(names) - 0.4, " sin+cos (f64)", fontsize=8, color="0.4")
+    ax.text(1, -0.75, " alloc+fill", fontsize=8)
+    ax.text(2, -0.75, " 2x", fontsize=8)
+    ax.text(sincos, -0.75, " sin+cos (f64)", fontsize=8, color="0.4")
     ax.set_yticks(y, names)
-    ax.invert_yaxis()
+    ax.set_ylim(len(names) - 0.5, -1.0)  # first method on top, room for the line labels
     ax.set_xscale("log")
     ax.set_xlabel("median time / alloc+fill floor of the output dtype (log scale; lower is faster)")
     machine = result["machine"]
-    ax.set_title(f"One table, {machine['cpu']} ({machine['cores']} cores), {result['date']}")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(
+        f"One table, {machine['cpu']} ({machine['cores']} cores), {result['date']}", pad=20
+    )
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, frameon=False)
     ax.grid(True, axis="x", which="both", alpha=0.3)
     return fig
 
