@@ -80,21 +80,31 @@ def sincos(pos: np.ndarray, w_hi: np.ndarray, w_lo: np.ndarray) -> tuple[np.ndar
     n, half = pos.shape[0], w_hi.shape[0]
     s_out = np.empty((n, half))
     c_out = np.empty((n, half))
-    w_big, w_small = _split(w_hi)
     for start in range(0, n, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n)
-        p = pos[start:stop, None].astype(np.float64)  # exact: |p| < 2**26
-        x = p * w_hi
-        # Dekker: p * w_big and p * w_small are exact (<= 26 + 26 bits), so err is exactly
-        # p * w_hi - x; then add the tail of the frequency itself.
-        err = (p * w_big - x) + p * w_small
-        lo = err + p * w_lo
-        s = np.sin(x)
-        c = np.cos(x)
-        half_lo = 0.5 * lo
-        s_out[start:stop] = s + lo * (c - s * half_lo)
-        c_out[start:stop] = c - lo * (s + c * half_lo)
+        s_out[start:stop], c_out[start:stop] = compensated(pos[start:stop, None], w_hi, w_lo)
     return s_out, c_out
+
+
+def compensated(
+    pos: np.ndarray, w_hi: np.ndarray, w_lo: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``sin`` and ``cos`` of ``pos * (w_hi + w_lo)``, element-wise with broadcasting.
+
+    The arithmetic of :func:`sincos`, usable on any broadcastable shapes (for instance on a list
+    of single entries ``(pos[k], w_hi[k], w_lo[k])``).
+    """
+    p = np.asarray(pos).astype(np.float64)  # exact: |p| < 2**26
+    w_big, w_small = _split(w_hi)
+    x = p * w_hi
+    # Dekker: p * w_big and p * w_small are exact (<= 26 + 26 bits), so err is exactly
+    # p * w_hi - x; then add the tail of the frequency itself.
+    err = (p * w_big - x) + p * w_small
+    lo = err + p * w_lo
+    s = np.sin(x)
+    c = np.cos(x)
+    half_lo = 0.5 * lo
+    return s + lo * (c - s * half_lo), c - lo * (s + c * half_lo)
 
 
 def _mp_sincos(p: int, i: int, d_model: int, base: float, bits: int) -> tuple:
@@ -151,14 +161,42 @@ def round_checked(
     out = []
     for k, y64 in enumerate((s64, c64)):
         y = y64.astype(dtype)
-        yd = y.astype(np.float64)
-        below = np.nextafter(y, dtype.type(-np.inf)).astype(np.float64)
-        above = np.nextafter(y, dtype.type(np.inf)).astype(np.float64)
-        # The two rounding boundaries around y (midpoints to its neighbours) are exact in float64.
-        tol = ROUNDING_MARGIN_ULPS * np.spacing(np.abs(y64))
-        near = (np.abs(y64 - 0.5 * (yd + below)) <= tol) | (np.abs(y64 - 0.5 * (yd + above)) <= tol)
-        for r, i in zip(*np.nonzero(near), strict=True):
+        for r, i in zip(*np.nonzero(near_boundary(y64, y)), strict=True):
             exact = _mp_sincos(int(pos[r]), int(i), d_model, base, 128)[k]
             y[r, i] = round_to_format(exact, bits, emin)
         out.append(y)
     return out[0], out[1]
+
+
+def near_boundary(y64: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mask of the entries whose float64 value ``y64`` lies within ``ROUNDING_MARGIN_ULPS``
+    float64 ulps of a rounding boundary of the narrow values ``y = y64.astype(dtype)``."""
+    yd = y.astype(np.float64)
+    below = np.nextafter(y, y.dtype.type(-np.inf)).astype(np.float64)
+    above = np.nextafter(y, y.dtype.type(np.inf)).astype(np.float64)
+    # The two rounding boundaries around y (midpoints to its neighbours) are exact in float64.
+    tol = ROUNDING_MARGIN_ULPS * np.spacing(np.abs(y64))
+    return (np.abs(y64 - 0.5 * (yd + below)) <= tol) | (np.abs(y64 - 0.5 * (yd + above)) <= tol)
+
+
+def round_entries(
+    y64: np.ndarray,
+    pos: np.ndarray,
+    pair: np.ndarray,
+    component: np.ndarray,
+    d_model: int,
+    base: float,
+    dtype: np.dtype,
+) -> np.ndarray:
+    """Correctly rounded ``dtype`` values of single entries (1-D arrays, one entry each).
+
+    ``y64`` holds faithful float64 values (from :func:`compensated`) of entry ``k``: the sine
+    (``component[k] == 0``) or cosine (``1``) of pair ``pair[k]`` at position ``pos[k]``. As in
+    :func:`round_checked`, values near a rounding boundary are recomputed with mpmath.
+    """
+    bits, emin = _FORMAT_BITS[dtype]
+    y = y64.astype(dtype)
+    for k in np.flatnonzero(near_boundary(y64, y)):
+        exact = _mp_sincos(int(pos[k]), int(pair[k]), d_model, base, 128)[int(component[k])]
+        y[k] = round_to_format(exact, bits, emin)
+    return y

@@ -118,11 +118,18 @@ def _add_identify(sub: argparse._SubParsersAction) -> None:
     cli_conventions.add_identify(sub)
 
 
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    from posenc_ref import bench  # its own module: timing code stays out of the CLI
+
+    bench.add_parser(sub)
+
+
 #: Sub-command registrations, in the order ``--help`` lists them.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_table,
     _add_accuracy,
     _add_identify,
+    _add_bench,
 ]
 
 

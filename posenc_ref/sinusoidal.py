@@ -16,7 +16,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from . import _kernel
+from . import _fast, _kernel
 from ._validate import (
     check_base,
     check_d_model,
@@ -166,12 +166,9 @@ def sinusoidal(
     lay = check_layout(layout)
     dt = check_dtype(dtype)
     pos = check_positions(positions)
-    w_hi, w_lo = _kernel.frequency_pair(d, b)
+    w_hi, _ = _kernel.frequency_pair(d, b)
     check_position_range(pos, float(np.max(w_hi)))
-    s, c = _kernel.sincos(pos, w_hi, w_lo)
-    if dt != np.float64:
-        s, c = _kernel.round_checked(s, c, pos, d, b, dt)
-    return _place(np.empty((pos.shape[0], d), dtype=dt), s, c, lay)
+    return _fast.table(pos, d, b, lay, dt)
 
 
 def textbook_pe(pos: int, j: int, d_model: int, *, base: float = 10000.0) -> float:

@@ -1,0 +1,325 @@
+"""Benchmark: the reference table against the usual ways to compute it, and against two floors.
+
+``python -m posenc_ref bench`` times, for each table size, the reference
+(:func:`posenc_ref.sinusoidal`, float32 and float64), the textbook formula of the [PyTorch
+transformer tutorial][tutorial] written in NumPy in float32 and in float64, the best plain
+vectorized float64 formula, the tutorial in torch on the CPU (if torch is installed) and two
+floors:
+
+- **sin+cos**: ``np.sin`` and ``np.cos`` into preallocated arrays over a precomputed float64
+  angle grid (what any method that evaluates every entry pays at least);
+- **alloc+fill**: ``np.empty((n, d)).fill(1.0)`` (what any method that returns a new table pays
+  at least), in float32 and float64.
+
+[tutorial]: https://pytorch.org/tutorials/beginner/transformer_tutorial.html
+
+Each method's time is the median of ``repeat`` runs after one warm-up run; its ratios to the floors
+are what carries over between machines. Peak memory is measured in a separate run with
+:mod:`tracemalloc` (NumPy reports its allocations to it), as a multiple of the output size.
+Accuracy: the maximum error in ulps of the output dtype against mpmath on sampled rows. The
+reference's float32 table is also verified *completely*: every entry is compared with the
+faithful float64 table rounded to float32, and the entries whose float64 value is within two
+float64 ulps of a float32 rounding boundary are recomputed with mpmath.
+
+Speed goals live here, never in a timed test.
+
+Examples
+--------
+>>> result = run(sizes=[(64, 16)], repeat=1, sample_rows=2, verify=False)
+>>> [m["name"] for m in result["sizes"][0]["methods"]][:2]
+['reference float32', 'reference float64']
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import posenc_ref
+from posenc_ref import precision
+
+#: The table sizes of the issue: (positions, width).
+SIZES = ((8192, 1024), (131072, 512))
+QUICK_SIZES = ((512, 64), (2048, 128))
+
+Method = Callable[[int, int], Any]
+
+
+def _tutorial_numpy(dtype: type) -> Method:
+    def build(n: int, d: int) -> np.ndarray:
+        position = np.arange(n, dtype=dtype)[:, None]
+        div_term = np.exp(np.arange(0, d, 2, dtype=dtype) * dtype(-math.log(10000.0) / d))
+        table = np.zeros((n, d), dtype=dtype)
+        table[:, 0::2] = np.sin(position * div_term)
+        table[:, 1::2] = np.cos(position * div_term)
+        return table
+
+    return build
+
+
+def _plain_float64(n: int, d: int) -> np.ndarray:
+    """The best plain vectorized float64 formula: correctly rounded frequencies, one angle grid,
+    sin and cos written straight into the interleaved columns."""
+    angle = np.arange(n, dtype=np.float64)[:, None] * posenc_ref.frequencies(d)
+    table = np.empty((n, d))
+    np.sin(angle, out=table[:, 0::2])
+    np.cos(angle, out=table[:, 1::2])
+    return table
+
+
+def _torch_tutorial(torch: Any, dtype: Any) -> Method:
+    def build(n: int, d: int) -> Any:
+        position = torch.arange(n).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d, 2, dtype=dtype) * (-math.log(10000.0) / d))
+        table = torch.zeros(n, d, dtype=dtype)
+        table[:, 0::2] = torch.sin(position * div_term)
+        table[:, 1::2] = torch.cos(position * div_term)
+        return table
+
+    return build
+
+
+def methods() -> list[tuple[str, str, Method]]:
+    """(name, output dtype, builder) of every timed method; torch ones only if torch imports."""
+    found: list[tuple[str, str, Method]] = [
+        ("reference float32", "float32", lambda n, d: posenc_ref.sinusoidal(n, d, dtype="float32")),
+        ("reference float64", "float64", lambda n, d: posenc_ref.sinusoidal(n, d)),
+        ("textbook float32 (tutorial)", "float32", _tutorial_numpy(np.float32)),
+        ("textbook float64 (tutorial)", "float64", _tutorial_numpy(np.float64)),
+        ("plain vectorized float64", "float64", _plain_float64),
+    ]
+    try:
+        import torch
+    except ImportError:
+        return found
+    found.append(("torch CPU float32 (tutorial)", "float32", _torch_tutorial(torch, torch.float32)))
+    found.append(("torch CPU float64 (tutorial)", "float64", _torch_tutorial(torch, torch.float64)))
+    return found
+
+
+def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm-up: caches (frequencies), page mappings, lazy imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def _peak_bytes(fn: Callable[[], Any]) -> int:
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = fn()
+        peak = tracemalloc.get_traced_memory()[1]
+        del result
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def floors(n: int, d: int, repeat: int) -> dict[str, float]:
+    """Median times (ms) of the floors: sin+cos over an angle grid, and alloc+fill per dtype."""
+    angle = np.arange(n, dtype=np.float64)[:, None] * posenc_ref.frequencies(d)
+    s, c = np.empty_like(angle), np.empty_like(angle)
+
+    def sincos() -> None:
+        np.sin(angle, out=s)
+        np.cos(angle, out=c)
+
+    return {
+        "sin+cos float64": _median_ms(sincos, repeat),
+        "alloc+fill float32": _median_ms(lambda: np.empty((n, d), np.float32).fill(1.0), repeat),
+        "alloc+fill float64": _median_ms(lambda: np.empty((n, d), np.float64).fill(1.0), repeat),
+    }
+
+
+def _sample_positions(n: int, count: int) -> np.ndarray:
+    rng = np.random.default_rng(n)
+    fixed = [0, 1, n - 1]
+    extra = rng.choice(np.arange(2, n - 1), size=max(0, count - len(fixed)), replace=False)
+    return np.unique(np.concatenate([fixed, extra]).astype(np.int64))[:count]
+
+
+def _max_ulp(table: Any, rows: np.ndarray, truth: tuple[np.ndarray, np.ndarray]) -> float:
+    values = np.asarray(table.numpy() if hasattr(table, "numpy") else table)[rows]
+    return float(precision.ulp_error(values, *truth).max())
+
+
+def verify_float32(n: int, d: int) -> dict[str, int]:
+    """Check every entry of the reference float32 table (see the module text)."""
+    import mpmath
+
+    y32 = posenc_ref.sinusoidal(n, d, dtype=np.float32)
+    rechecked = misrounded = 0
+    step = max(1, 2**22 // d)  # rows per chunk: bounds the float64 temporaries
+    for start in range(0, n, step):
+        y64 = posenc_ref.sinusoidal(range(start, min(start + step, n)), d)
+        expected = y64.astype(np.float32)
+        margin = 2 * np.spacing(np.abs(y64))  # y64 is faithful: within one ulp of the exact value
+        near = (y64 - margin).astype(np.float32) != (y64 + margin).astype(np.float32)
+        rows, cols = np.nonzero(near)
+        with mpmath.workprec(128):
+            for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
+                angle = (start + r) * mpmath.power(10000, mpmath.mpf(-2 * (j // 2)) / d)
+                exact = mpmath.sin(angle) if j % 2 == 0 else mpmath.cos(angle)
+                expected[r, j] = np.float32(_round32(exact))
+        rechecked += rows.size
+        misrounded += int(np.count_nonzero(y32[start : start + step] != expected))
+    return {"entries": int(y32.size), "rechecked_in_mpmath": rechecked, "misrounded": misrounded}
+
+
+def _round32(x: Any) -> float:
+    """mpmath number to the nearest float32 (ties to even), via the precision module."""
+    hi = float(x)
+    lo = float(x - hi)
+    return float(precision.correctly_rounded(np.array([hi]), np.array([lo]), np.float32)[0])
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    info: dict[str, Any] = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+    }
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+    except ImportError:
+        info["torch"] = None
+    return info
+
+
+def run(
+    sizes: Any = SIZES, repeat: int = 5, sample_rows: int = 8, verify: bool = True
+) -> dict[str, Any]:
+    """Run the benchmark; returns the JSON-ready result."""
+    result: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "repeat": repeat,
+        "sizes": [],
+    }
+    for n, d in sizes:
+        floor = floors(n, d, repeat)
+        rows = _sample_positions(n, sample_rows)
+        truth = precision.truth(rows, d)
+        entry: dict[str, Any] = {"n": n, "d": d, "floors_ms": floor, "methods": []}
+        for name, dtype, build in methods():
+            ms = _median_ms(lambda build=build, n=n, d=d: build(n, d), repeat)
+            # tracemalloc sees NumPy's allocations, not torch's: no number rather than a zero.
+            peak = None
+            if not name.startswith("torch"):
+                peak = _peak_bytes(lambda build=build, n=n, d=d: build(n, d))
+            out_bytes = n * d * np.dtype(dtype).itemsize
+            entry["methods"].append(
+                {
+                    "name": name,
+                    "dtype": dtype,
+                    "median_ms": ms,
+                    "x_alloc_fill": ms / floor[f"alloc+fill {dtype}"],
+                    "x_sincos": ms / floor["sin+cos float64"],
+                    "peak_bytes": peak,
+                    "peak_x_output": None if peak is None else peak / out_bytes,
+                    "max_ulp": _max_ulp(build(n, d), rows, truth),
+                }
+            )
+        if verify:
+            entry["verify_float32"] = verify_float32(n, d)
+        result["sizes"].append(entry)
+    return result
+
+
+def load(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a result written by ``bench --json`` (for the docs page and its figure)."""
+    with open(path, encoding="utf-8") as fh:
+        result = json.load(fh)
+    for key in ("date", "machine", "sizes"):
+        if key not in result:
+            raise ValueError(f"{path}: not a benchmark result (no {key!r})")
+    return result
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The result as Markdown tables, one per size."""
+    lines: list[str] = []
+    for size in result["sizes"]:
+        f = size["floors_ms"]
+        lines.append(
+            f"**{size['n']} x {size['d']}** (floors: sin+cos {f['sin+cos float64']:.1f} ms, "
+            f"alloc+fill float32 {f['alloc+fill float32']:.1f} ms, "
+            f"float64 {f['alloc+fill float64']:.1f} ms)"
+        )
+        lines.append("")
+        lines.append(
+            "| method | median ms | x alloc+fill | x sin+cos | peak memory x output | max ulp |"
+        )
+        lines.append("|---|---|---|---|---|---|")
+        for m in size["methods"]:
+            peak = "n/a" if m["peak_x_output"] is None else f"{m['peak_x_output']:.2f}"
+            lines.append(
+                f"| {m['name']} | {m['median_ms']:.1f} | {m['x_alloc_fill']:.2f} | "
+                f"{m['x_sincos']:.2f} | {peak} | {m['max_ulp']:.3g} |"
+            )
+        if "verify_float32" in size:
+            v = size["verify_float32"]
+            lines.append("")
+            lines.append(
+                f"Complete float32 table: {v['entries']} entries, {v['rechecked_in_mpmath']} "
+                f"rechecked in mpmath, {v['misrounded']} misrounded."
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``bench`` sub-command."""
+    p = sub.add_parser("bench", help="time the reference against textbook formulas and floors")
+    p.add_argument("--quick", action="store_true", help="small tables, one repeat: seconds")
+    p.add_argument("--repeat", type=int, help="timed runs per method (default 5; quick: 1)")
+    p.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE")
+    p.add_argument("--markdown", metavar="FILE", help="also write the Markdown tables to FILE")
+    p.set_defaults(run=_run_cli)
+
+
+def _run_cli(args: argparse.Namespace) -> None:
+    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 5)
+    if repeat < 1:
+        raise ValueError(f"--repeat must be >= 1; got {repeat}")
+    sizes = QUICK_SIZES if args.quick else SIZES
+    result = run(sizes=sizes, repeat=repeat, sample_rows=4 if args.quick else 8)
+    text = markdown(result)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=1)
+            fh.write("\n")
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    print(text)
