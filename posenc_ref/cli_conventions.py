@@ -71,12 +71,57 @@ def add_identify(sub: argparse._SubParsersAction) -> None:
         help="the position of each row: N, START:STOP[:STEP] or A,B,C (default: consecutive "
         "rows, first one fitted; a .npz file's 'positions' array is used if present)",
     )
+    p.add_argument(
+        "--rope",
+        action="store_true",
+        help="the file is a RoPE cos/sin cache: an .npz with arrays 'cos' and 'sin' (or "
+        "'cos_pairs' and 'sin_pairs'), or a single cos array (detected for such .npz files)",
+    )
     p.set_defaults(run=run_identify)
+
+
+_ROPE_KEYS = (("cos", "sin"), ("cos_pairs", "sin_pairs"))
+
+
+def _rope_arrays(path: str) -> tuple[str, str] | None:
+    """The (cos, sin) array names of a RoPE cache stored in an .npz file, if it holds one."""
+    if os.path.splitext(path)[1].lower() != ".npz" or not os.path.exists(path):
+        return None
+    with np.load(path, allow_pickle=False) as z:
+        names = set(z.files)
+    if "table" in names:
+        return None
+    return next((pair for pair in _ROPE_KEYS if set(pair) <= names), None)
+
+
+def run_identify_rope(args: argparse.Namespace, keys: tuple[str, str] | None) -> None:
+    """``identify --rope``: which layout and base built a RoPE cos/sin cache."""
+    from posenc_ref.rope import identify_rope_cache
+
+    if keys is not None and args.key is None:
+        cos, sin = load_table(args.file, keys[0]), load_table(args.file, keys[1])
+        if cos.shape != sin.shape:
+            raise CommandError(f"{args.file}: cos {cos.shape} and sin {sin.shape} differ in shape")
+    else:
+        cos, sin = load_table(args.file, args.key), None
+    positions = load_positions(args.file)
+    try:
+        matches = identify_rope_cache(cos, sin, positions=positions)
+    except ValueError as exc:
+        raise CommandError(f"{args.file}: {exc}") from None
+    print(f"RoPE cache: {matches[0].verdict}")
+    if args.all:
+        for m in matches:
+            print(f"  max {m.max_ulp:.3g} ulp: {m.verdict}")
 
 
 def run_identify(args: argparse.Namespace) -> None:
     from .cli import _parse_positions
 
+    keys = _rope_arrays(args.file) if args.key is None else None
+    if args.rope or keys is not None:
+        run_identify_rope(args, keys)
+        return
     table = load_table(args.file, args.key)
     if args.positions is not None:
         positions = np.asarray(list(_parse_positions(args.positions)), dtype=np.int64)

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,3 +57,48 @@ def test_accuracy_command_prints_the_report():
     res = run("accuracy", "--d-model", "8", "--per-band", "1")
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("| float32 |") == 7
+
+
+GOLDEN_ROPE = Path(__file__).parent / "golden" / "rope"
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "base"),
+    [
+        ("hf_llama_base500000_d128", "half layout", "base = 500000 "),
+        ("hf_llama_base10000_d64", "half layout", "base = 10000 "),
+        ("meta_complex_base1000000_d64", "per-pair table", "base = 1e+06 "),
+        ("gptj_d64", "per-pair table", "base = 10000 "),
+    ],
+)
+def test_identify_names_real_rope_caches(capsys, name, layout, base):
+    """identify recognises a library's cos/sin cache in an .npz (arrays cos/sin or *_pairs)."""
+    assert main(["identify", str(GOLDEN_ROPE / f"{name}.npz")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("RoPE cache: ")
+    assert layout in out
+    assert base in out
+
+
+def test_identify_rope_cache_from_the_reference(tmp_path, capsys):
+    from posenc_ref.rope import rope_cache
+
+    cos, sin = rope_cache(40, 32, base=1e6, layout="interleaved", dtype=np.float32)
+    path = tmp_path / "cache.npz"
+    np.savez(path, cos=cos, sin=sin)
+    assert main(["identify", str(path), "--all"]) == 0
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert "interleaved layout" in first
+    assert "base = 1e+06" in first
+    assert "correctly rounded" in first
+    assert len(rest) >= 2  # the other candidates, each with its residual
+
+
+def test_identify_rope_errors_are_one_line(tmp_path):
+    path = tmp_path / "bad.npz"
+    np.savez(path, cos=np.ones((4, 8)), sin=np.ones((4, 6)))
+    res = run("identify", str(path))
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: ")
+    assert "differ in shape" in res.stderr
+    assert res.stderr.count("\n") == 1
