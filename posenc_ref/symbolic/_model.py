@@ -7,7 +7,7 @@ sine and cosine of pair ``i`` live among the ``d`` columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -38,6 +38,21 @@ def _check_d(d: Any) -> int:
     if d < 2 or d % 2:
         raise ValueError(f"d: must be even and >= 2, got {d}")
     return d
+
+
+def _checked_tuple(
+    values: Any, *, name: str, noun: str, check: Callable[[Any], Any]
+) -> tuple[Any, ...]:
+    """``values`` (one value or an iterable of them) as a non-empty tuple, each one checked."""
+    out = (values,) if isinstance(values, int | str) else tuple(values)
+    if not out:
+        raise ValueError(f"{name}: need at least one {noun}")
+    return tuple(check(v) for v in out)
+
+
+def _dims(dims: int | Iterable[int]) -> tuple[int, ...]:
+    """Widths to prove a statement for: one int or several, each a positive even int."""
+    return _checked_tuple(dims, name="dims", noun="width", check=_check_d)
 
 
 def _check_layout(layout: Any) -> str:

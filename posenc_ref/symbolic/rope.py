@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy as sp
 
-from ._model import _check_d, _omegas, pair_block, rotation_matrix
+from ._model import _check_d, _checked_tuple, _dims, _omegas, pair_block, rotation_matrix
 from ._proof import Proof, register
 
 __all__ = [
@@ -163,18 +163,8 @@ def _vector(name: str, d: int) -> sp.Matrix:
     return sp.Matrix(sp.symbols(f"{name}_0:{d}", real=True))
 
 
-def _dims(dims: int | Iterable[int]) -> tuple[int, ...]:
-    out = (dims,) if isinstance(dims, int) else tuple(dims)
-    if not out:
-        raise ValueError("dims: need at least one width")
-    return tuple(_check_d(d) for d in out)
-
-
 def _layouts(layouts: str | Iterable[str]) -> tuple[str, ...]:
-    out = (layouts,) if isinstance(layouts, str) else tuple(layouts)
-    if not out:
-        raise ValueError("layouts: need at least one layout")
-    return tuple(_check_rope_layout(x) for x in out)
+    return _checked_tuple(layouts, name="layouts", noun="layout", check=_check_rope_layout)
 
 
 def _indexed_pair(name: str) -> sp.Matrix:

@@ -17,8 +17,9 @@ import sympy as sp
 
 from ._model import (
     LAYOUTS,
-    _check_d,
     _check_layout,
+    _checked_tuple,
+    _dims,
     _omegas,
     layout_permutation,
     pair_block,
@@ -62,18 +63,8 @@ def _sum_pairs(term: Any) -> sp.Sum:
     return sp.Sum(term, (pair_i, 0, m_pairs - 1))
 
 
-def _dims(dims: int | Iterable[int]) -> tuple[int, ...]:
-    out = (dims,) if isinstance(dims, int) else tuple(dims)
-    if not out:
-        raise ValueError("dims: need at least one width")
-    return tuple(_check_d(d) for d in out)
-
-
 def _layouts(layouts: str | Iterable[str]) -> tuple[str, ...]:
-    out = (layouts,) if isinstance(layouts, str) else tuple(layouts)
-    if not out:
-        raise ValueError("layouts: need at least one layout")
-    return tuple(_check_layout(x) for x in out)
+    return _checked_tuple(layouts, name="layouts", noun="layout", check=_check_layout)
 
 
 def _ccw(t: Any) -> sp.Matrix:
