@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import posenc_ref as pe
-from posenc_ref import _fast, _kernel, cli
+from posenc_ref import _fast, _kernel, bench, cli
 from posenc_ref import precision as prec
 
 LIMIT = 2**26
@@ -195,7 +195,12 @@ def test_bench_quick_runs(tmp_path, capsys):
 
     result = json.loads(json_file.read_text())
     names = {m["name"] for s in result["sizes"] for m in s["methods"]}
-    assert {"reference float32", "reference float64", "textbook float32 (tutorial)"} <= names
+    assert {
+        "reference float32",
+        "reference float64",
+        "textbook float32 (tutorial)",
+        "product only float32 (no rounding check)",
+    } <= names
     for size in result["sizes"]:
         assert set(size["floors_ms"]) == {
             "sin+cos float64",
@@ -208,6 +213,19 @@ def test_bench_quick_runs(tmp_path, capsys):
         assert size["verify_float32"]["misrounded"] == 0
     assert "| reference float32 |" in md_file.read_text()
     assert "| reference float32 |" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("n", "d"), [(512, 64), (4096, 32), (1024, 8)])
+def test_bench_product_only_is_the_same_method_without_the_check(n, d):
+    # The benchmark's lower bound must compute the same table (the sign and the -i turn of the
+    # offset factor included), or its time would bound nothing: within one float32 ulp of the
+    # correctly rounded reference everywhere, and equal to it almost everywhere.
+    ref = pe.sinusoidal(n, d, dtype=np.float32)
+    bare = bench._product_only(n, d)
+    assert bare.shape == ref.shape
+    assert bare.dtype == np.float32
+    assert np.all(np.abs(bare.astype(np.float64) - ref) <= np.spacing(np.abs(ref)))
+    assert np.count_nonzero(bare != ref) <= ref.size // 10000
 
 
 def test_bench_bad_repeat_is_one_line_error(capsys):
