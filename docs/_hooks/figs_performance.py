@@ -40,11 +40,13 @@ def speed_ratios() -> Figure:
     ax.axvline(sincos, color="0.5", linewidth=1, linestyle=":")
     ax.text(1, -0.75, " alloc+fill", fontsize=8)
     ax.text(2, -0.75, " 2x", fontsize=8)
-    ax.text(sincos, -0.75, " sin+cos (f64)", fontsize=8, color="0.4")
+    ax.text(sincos, -0.75, "sin+cos (f64) ", fontsize=8, color="0.4", ha="right")
     ax.set_yticks(y, names)
     ax.set_ylim(len(names) - 0.5, -1.0)  # first method on top, room for the line labels
     ax.set_xscale("log")
-    ax.set_xlabel("median time / alloc+fill floor of the output dtype (log scale; lower is faster)")
+    ax.set_xlabel(
+        "median time / alloc+fill floor of the output dtype\n(log scale; lower is faster)"
+    )
     machine = result["machine"]
     ax.set_title(
         f"One table, {machine['cpu']} ({machine['cores']} cores), {result['date']}", pad=20
