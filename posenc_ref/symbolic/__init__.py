@@ -15,7 +15,11 @@ Examples
 >>> symbolic.ROPE_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
 ('thm-rope-relative', 'thm-rope-norm', 'thm-rope-layouts', 'thm-rope-orientation',
  'thm-rope-decay-bound')
->>> all(tid in symbolic.THEOREMS for tid in symbolic.THEOREM_IDS + symbolic.ROPE_THEOREM_IDS)
+>>> symbolic.SCALING_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
+('thm-pi-interpolation', 'thm-ntk-endpoints', 'thm-dynamic-ntk', 'thm-yarn-correction-range',
+ 'thm-llama3-continuous')
+>>> ids = symbolic.THEOREM_IDS + symbolic.ROPE_THEOREM_IDS + symbolic.SCALING_THEOREM_IDS
+>>> sorted(ids) == sorted(symbolic.THEOREMS)
 True
 >>> proof = symbolic.THEOREMS["thm-norm"]()
 >>> print(proof)
@@ -52,6 +56,17 @@ from .rope import (
     thm_rope_orientation,
     thm_rope_relative,
 )
+from .rope_scaling import (
+    SCALING_KINDS,
+    SCALING_THEOREM_IDS,
+    scaled_omegas,
+    thm_dynamic_ntk,
+    thm_llama3_continuous,
+    thm_ntk_endpoints,
+    thm_pi_interpolation,
+    thm_yarn_correction_range,
+    yarn_correction_dim,
+)
 from .sinusoidal import (
     THEOREM_IDS,
     thm_dot,
@@ -66,6 +81,8 @@ __all__ = [
     "LAYOUTS",
     "ROPE_LAYOUTS",
     "ROPE_THEOREM_IDS",
+    "SCALING_KINDS",
+    "SCALING_THEOREM_IDS",
     "THEOREMS",
     "THEOREM_IDS",
     "Proof",
@@ -83,9 +100,14 @@ __all__ = [
     "rope_permutation_matrix",
     "rope_planes",
     "rotation_matrix",
+    "scaled_omegas",
     "thm_dot",
+    "thm_dynamic_ntk",
     "thm_group",
+    "thm_llama3_continuous",
     "thm_norm",
+    "thm_ntk_endpoints",
+    "thm_pi_interpolation",
     "thm_rope_decay_bound",
     "thm_rope_layouts",
     "thm_rope_norm",
@@ -94,5 +116,7 @@ __all__ = [
     "thm_shift",
     "thm_sin_only",
     "thm_wavelengths",
+    "thm_yarn_correction_range",
     "wavelengths",
+    "yarn_correction_dim",
 ]

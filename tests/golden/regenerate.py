@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown topic(s) {', '.join(unknown)}; known: {', '.join(gens)}")
     reqs = sorted({r for topic in chosen for r in requirements(gens[topic])})
-    python = Path(args.python) if args.python else golden_python(reqs)
+    python = Path(args.python).absolute() if args.python else golden_python(reqs)
     for topic in chosen:
         out = HERE / topic
         shutil.rmtree(out, ignore_errors=True)

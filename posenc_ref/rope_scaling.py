@@ -1,0 +1,418 @@
+r"""RoPE context extension: the scaled frequencies of position interpolation, NTK, YaRN and Llama 3.
+
+A model trained with RoPE on sequences of up to ``L0`` positions sees unfamiliar angles
+``p·ω_k`` beyond ``L0``. The context-extension methods in use all do the same kind of thing:
+they **replace the frequencies** ``ω_k = base^(-2k/d)`` by smaller ones ``ω'_k`` (longer
+wavelengths) and leave everything else as it was. So RoPE's relative property
+(``thm-rope-relative``, proved for free frequencies) holds for every one of them; what differs is
+which pairs are slowed down and by how much. With ``s`` the scaling ``factor``:
+
+- ``"linear"`` (position interpolation, Chen et al. 2023, arXiv 2306.15595; kaiokendev):
+  every ``ω'_k = ω_k / s``, the same as evaluating unscaled RoPE at ``p / s``
+  (``thm-pi-interpolation``).
+- ``"dynamic"`` (dynamic NTK-aware scaling, /u/bloc97 and /u/emozilla): a larger base
+  ``base·κ^(d/(d-2))`` with ``κ = s·L/L0 − (s − 1)`` for the current sequence length
+  ``L >= L0``. It keeps ``ω_0`` and divides the slowest pair's frequency by exactly ``κ``
+  (``thm-ntk-endpoints``); ``κ = 1`` up to ``L0`` and ``κ >= L/L0`` beyond
+  (``thm-dynamic-ntk``).
+- ``"yarn"`` (Peng et al. 2023, arXiv 2309.00071): pairs that turn more than ``beta_fast``
+  times over ``L0`` keep their frequency, pairs that turn fewer than ``beta_slow`` times get
+  ``ω_k / s``, and a linear ramp in the pair index blends the two in between
+  (``thm-yarn-correction-range``). Queries and keys are also scaled by the attention factor
+  ``0.1·ln s + 1``.
+- ``"llama3"`` (Llama 3.1): the same three zones, chosen by wavelength ``λ_k = 2π/ω_k``:
+  unchanged below ``L0/high_freq_factor``, ``ω_k / s`` above ``L0/low_freq_factor``, and in
+  between a blend that is continuous at both ends (``thm-llama3-continuous``).
+
+The formulas follow Hugging Face ``transformers/modeling_rope_utils.py`` (``ROPE_INIT_FUNCTIONS``,
+transformers 5.24.0), whose ``rope_type`` names :class:`RopeScaling` uses. Hugging Face computes
+them in float32; here every frequency is the **exact** value of the formula, evaluated with
+mpmath and held as a double-double, so :func:`scaled_frequencies` is correctly rounded in float64
+and :func:`scaled_rope_pairs` is faithful in float64 and correctly rounded in float32 and
+float16 (the same contract as :func:`posenc_ref.sinusoidal`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _kernel
+from ._validate import check_base, check_dtype, check_position_range, check_positions
+from .rope import _check_d_head
+
+__all__ = [
+    "SCALING_KINDS",
+    "RopeScaling",
+    "attention_factor",
+    "scaled_frequencies",
+    "scaled_rope_pairs",
+]
+
+#: The scaling methods, named as Hugging Face's ``rope_type``.
+SCALING_KINDS: tuple[str, ...] = ("linear", "dynamic", "yarn", "llama3")
+
+_WORK_BITS = 160
+
+
+def _real(value: Any, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite; got {v}")
+    return v
+
+
+@dataclass(frozen=True)
+class RopeScaling:
+    """A RoPE frequency-scaling method and its parameters (Hugging Face ``rope_parameters``).
+
+    Parameters
+    ----------
+    kind : {"linear", "dynamic", "yarn", "llama3"}
+        The method (Hugging Face ``rope_type``).
+    factor : float
+        The context-extension factor ``s >= 1``.
+    original_max_positions : int, optional
+        ``L0``, the context length the model was trained on: required by ``"dynamic"`` (Hugging
+        Face reads ``max_position_embeddings``), ``"yarn"`` and ``"llama3"``
+        (``original_max_position_embeddings``); not used by ``"linear"``.
+    low_freq_factor, high_freq_factor : float
+        ``"llama3"`` only: pairs with wavelength above ``L0/low_freq_factor`` are divided by
+        ``s``, pairs below ``L0/high_freq_factor`` are kept (Llama 3.1: 1 and 4).
+    beta_fast, beta_slow : float
+        ``"yarn"`` only: the ramp runs from the pair that turns ``beta_fast`` times over ``L0`` to
+        the pair that turns ``beta_slow`` times (defaults 32 and 1, as in the paper).
+    truncate : bool
+        ``"yarn"`` only: round the ramp's ends outwards to whole pair indices (Hugging Face's
+        default, True).
+    mscale : float, optional
+        ``"yarn"`` only: an explicit attention factor (Hugging Face ``attention_factor``); by
+        default ``0.1·ln(s) + 1``.
+
+    Examples
+    --------
+    >>> RopeScaling("linear", 4.0)
+    RopeScaling(kind='linear', factor=4.0)
+    >>> RopeScaling("yarn", 0.5, original_max_positions=4096)
+    Traceback (most recent call last):
+    ...
+    ValueError: factor must be >= 1 (a context-extension factor); got 0.5
+    """
+
+    kind: str
+    factor: float
+    original_max_positions: int | None = None
+    low_freq_factor: float = 1.0
+    high_freq_factor: float = 4.0
+    beta_fast: float = 32.0
+    beta_slow: float = 1.0
+    truncate: bool = True
+    mscale: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or self.kind not in SCALING_KINDS:
+            allowed = ", ".join(repr(k) for k in SCALING_KINDS)
+            raise ValueError(f"kind must be one of {allowed}; got {self.kind!r}")
+        factor = _real(self.factor, "factor")
+        if factor < 1:
+            raise ValueError(f"factor must be >= 1 (a context-extension factor); got {factor}")
+        object.__setattr__(self, "factor", factor)
+        length = self.original_max_positions
+        if self.kind == "linear":
+            if length is not None:
+                raise ValueError("original_max_positions is not used by 'linear' scaling")
+        else:
+            if isinstance(length, (bool, np.bool_)) or not isinstance(length, numbers.Integral):
+                raise TypeError(
+                    f"original_max_positions must be a positive integer for {self.kind!r} "
+                    f"scaling (the trained context length L0); got {length!r}"
+                )
+            if length <= 0:
+                raise ValueError(f"original_max_positions must be > 0; got {length}")
+            object.__setattr__(self, "original_max_positions", int(length))
+        defaults = {f: RopeScaling.__dataclass_fields__[f].default for f in _OWN_FIELDS}
+        for kind, names in _OWN_FIELDS_BY_KIND.items():
+            if kind != self.kind:
+                for name in names:
+                    if getattr(self, name) != defaults[name]:
+                        raise ValueError(f"{name} is used only by {kind!r} scaling")
+        if self.kind == "llama3":
+            low = _real(self.low_freq_factor, "low_freq_factor")
+            high = _real(self.high_freq_factor, "high_freq_factor")
+            if not 0 < low < high:
+                raise ValueError(
+                    "llama3 scaling needs 0 < low_freq_factor < high_freq_factor; "
+                    f"got {low} and {high}"
+                )
+        if self.kind == "yarn":
+            fast, slow = _real(self.beta_fast, "beta_fast"), _real(self.beta_slow, "beta_slow")
+            if not 0 < slow < fast:
+                raise ValueError(
+                    f"yarn scaling needs 0 < beta_slow < beta_fast; got {slow} and {fast}"
+                )
+            if self.mscale is not None and not _real(self.mscale, "mscale") > 0:
+                raise ValueError(f"mscale must be > 0; got {self.mscale}")
+
+    def __repr__(self) -> str:
+        shown = [f"kind={self.kind!r}", f"factor={self.factor!r}"]
+        for name in ("original_max_positions", *_OWN_FIELDS_BY_KIND.get(self.kind, ())):
+            value = getattr(self, name)
+            if name == "original_max_positions" and value is None:
+                continue
+            shown.append(f"{name}={value!r}")
+        return f"RopeScaling({', '.join(shown)})"
+
+    @classmethod
+    def from_hf(
+        cls, rope_parameters: dict[str, Any], max_position_embeddings: int | None = None
+    ) -> RopeScaling:
+        """Build from a Hugging Face ``rope_parameters`` (or older ``rope_scaling``) dict.
+
+        ``max_position_embeddings`` (from the same config.json) is ``L0`` for ``"dynamic"``.
+        Keys that do not change the frequencies (``rope_theta``, ``partial_rotary_factor``) are
+        ignored; unknown keys raise.
+
+        Examples
+        --------
+        >>> RopeScaling.from_hf({"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+        ...     "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})
+        ... # doctest: +NORMALIZE_WHITESPACE
+        RopeScaling(kind='llama3', factor=8.0, original_max_positions=8192,
+                    low_freq_factor=1.0, high_freq_factor=4.0)
+        """
+        params = dict(rope_parameters)
+        kind = params.pop("rope_type", None) or params.pop("type", None)
+        params.pop("type", None)
+        for ignored in ("rope_theta", "partial_rotary_factor"):
+            params.pop(ignored, None)
+        args: dict[str, Any] = {"kind": kind, "factor": params.pop("factor", None)}
+        length = params.pop("original_max_position_embeddings", None)
+        if kind == "dynamic":
+            length = max_position_embeddings if length is None else length
+        args["original_max_positions"] = length
+        renames = {"attention_factor": "mscale"}
+        for key, value in params.items():
+            name = renames.get(key, key)
+            if name not in _OWN_FIELDS:
+                raise ValueError(f"rope_parameters: unsupported key {key!r} for {kind!r}")
+            args[name] = value
+        if args["factor"] is None:
+            raise ValueError("rope_parameters: 'factor' is required")
+        return cls(**args)
+
+
+_OWN_FIELDS_BY_KIND = {
+    "llama3": ("low_freq_factor", "high_freq_factor"),
+    "yarn": ("beta_fast", "beta_slow", "truncate", "mscale"),
+}
+_OWN_FIELDS = tuple(f for names in _OWN_FIELDS_BY_KIND.values() for f in names)
+
+
+def attention_factor(scaling: RopeScaling | None) -> float:
+    """The factor Hugging Face multiplies the cos/sin cache by (so the scores by its square).
+
+    ``"yarn"``: ``mscale`` if given, else ``0.1·ln(s) + 1``; every other method: 1.
+
+    Examples
+    --------
+    >>> round(attention_factor(RopeScaling("yarn", 4.0, original_max_positions=32768)), 12)
+    1.138629436112
+    >>> attention_factor(RopeScaling("linear", 4.0))
+    1.0
+    """
+    if scaling is None or scaling.kind != "yarn":
+        return 1.0
+    if scaling.mscale is not None:
+        return float(scaling.mscale)
+    return 0.1 * math.log(scaling.factor) + 1.0 if scaling.factor > 1 else 1.0
+
+
+def _check_scaling(scaling: Any, seq_len: Any) -> int | None:
+    if scaling is not None and not isinstance(scaling, RopeScaling):
+        raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
+    if seq_len is None:
+        return None
+    if scaling is None or scaling.kind != "dynamic":
+        raise ValueError("seq_len is used only by 'dynamic' scaling")
+    if isinstance(seq_len, (bool, np.bool_)) or not isinstance(seq_len, numbers.Integral):
+        raise TypeError(f"seq_len must be a positive integer; got {seq_len!r}")
+    if seq_len <= 0:
+        raise ValueError(f"seq_len must be > 0; got {seq_len}")
+    return int(seq_len)
+
+
+@functools.lru_cache(maxsize=64)
+def _exact(d: int, scaling: RopeScaling | None, base: float, seq_len: int | None) -> tuple:
+    """The exact scaled frequencies as mpmath numbers (160 bits), one per pair."""
+    import mpmath  # deferred, as in posenc_ref._kernel
+
+    h = d // 2
+    with mpmath.workprec(_WORK_BITS):
+        b = mpmath.mpf(base)
+        omega = [mpmath.power(b, mpmath.mpf(-2 * k) / d) for k in range(h)]
+        if scaling is None:
+            return tuple(omega)
+        s = mpmath.mpf(scaling.factor)
+        kind = scaling.kind
+        if kind == "linear":
+            return tuple(w / s for w in omega)
+        length = mpmath.mpf(scaling.original_max_positions)
+        if kind == "dynamic":
+            seq = max(mpmath.mpf(seq_len or 0), length)
+            kappa = s * seq / length - (s - 1)
+            return tuple(
+                w * mpmath.power(kappa, mpmath.mpf(-2 * k) / (d - 2)) for k, w in enumerate(omega)
+            )
+        if kind == "yarn":
+
+            def pair_turning(beta: float) -> Any:  # the real pair index k with L0·ω_k/2π = β
+                return d * mpmath.log(length / (beta * 2 * mpmath.pi)) / (2 * mpmath.log(b))
+
+            low, high = pair_turning(scaling.beta_fast), pair_turning(scaling.beta_slow)
+            if scaling.truncate:
+                low, high = mpmath.floor(low), mpmath.ceil(high)
+            low, high = max(low, mpmath.mpf(0)), min(high, mpmath.mpf(d - 1))
+            if low == high:
+                high += mpmath.mpf("0.001")  # Hugging Face's guard against a zero-width ramp
+            out = []
+            for k, w in enumerate(omega):
+                ramp = min(max((k - low) / (high - low), mpmath.mpf(0)), mpmath.mpf(1))
+                out.append(w / s * ramp + w * (1 - ramp))
+            return tuple(out)
+        # llama3: zones by wavelength
+        lf, hf = mpmath.mpf(scaling.low_freq_factor), mpmath.mpf(scaling.high_freq_factor)
+        out = []
+        for w in omega:
+            wavelength = 2 * mpmath.pi / w
+            if wavelength < length / hf:
+                out.append(w)
+            elif wavelength > length / lf:
+                out.append(w / s)
+            else:
+                smooth = (length / wavelength - lf) / (hf - lf)
+                out.append((1 - smooth) * w / s + smooth * w)
+        return tuple(out)
+
+
+def _pair(d: int, scaling: RopeScaling | None, base: float, seq_len: int | None):
+    import mpmath
+
+    exact = _exact(d, scaling, base, seq_len)
+    with mpmath.workprec(_WORK_BITS):
+        hi = np.array([float(w) for w in exact])
+        lo = np.array([float(w - h) for w, h in zip(exact, hi.tolist(), strict=True)])
+    return hi, lo
+
+
+def scaled_frequencies(
+    d_head: int,
+    scaling: RopeScaling | None,
+    *,
+    base: float = 10000.0,
+    seq_len: int | None = None,
+) -> np.ndarray:
+    r"""The scaled frequencies ``ω'_k`` (float64, correctly rounded), one per pair ``k``.
+
+    ``scaling=None`` gives the plain :math:`\omega_k = \text{base}^{-2k/d}`. ``seq_len`` is the
+    current sequence length for ``"dynamic"`` (default: ``L0``, where nothing changes).
+
+    Examples
+    --------
+    Llama 3.1 (d_head 128, base 500000): the fast pairs keep their frequency, the slow ones are
+    divided by 8, and the six pairs in between are blended.
+
+    >>> import numpy as np
+    >>> llama31 = RopeScaling("llama3", 8.0, original_max_positions=8192)
+    >>> w = scaled_frequencies(128, llama31, base=500000.0)
+    >>> ratio = w / scaled_frequencies(128, None, base=500000.0)
+    >>> int(np.sum(ratio == 1)), int(np.sum(ratio == 1 / 8)), ratio[29:35].round(4)
+    (29, 29, array([0.8282, 0.6437, 0.4935, 0.3711, 0.2714, 0.1902]))
+    """
+    d = _check_d_head(d_head)
+    b = check_base(base)
+    seq = _check_scaling(scaling, seq_len)
+    if scaling is not None and scaling.kind == "dynamic" and d < 4:
+        raise ValueError("d_head must be >= 4 for 'dynamic' scaling (its exponent is d/(d-2))")
+    return _pair(d, scaling, b, seq)[0]
+
+
+def scaled_rope_pairs(
+    positions: int | range | npt.ArrayLike,
+    d_head: int,
+    scaling: RopeScaling | None,
+    *,
+    base: float = 10000.0,
+    seq_len: int | None = None,
+    dtype: npt.DTypeLike = np.float64,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""``cos(p·ω'_k)`` and ``sin(p·ω'_k)`` for the scaled frequencies, one column per pair.
+
+    The rotation only: Hugging Face multiplies its cache by :func:`attention_factor` as well.
+    Faithful in float64 and correctly rounded in float32 and float16, for ``|p| < 2**26``
+    (the frequencies of every method are at most ``ω_0 = 1``).
+
+    Returns
+    -------
+    (cos, sin) : tuple of numpy.ndarray
+        Each of shape ``(len(positions), d_head // 2)``; with ``scaling=None`` the same values as
+        :func:`posenc_ref.rope.rope_pairs`.
+
+    Examples
+    --------
+    Linear scaling by 4 at position 4 is plain RoPE at position 1:
+
+    >>> from posenc_ref.rope import rope_pairs
+    >>> cos, sin = scaled_rope_pairs([4], 8, RopeScaling("linear", 4.0))
+    >>> cos.round(6)
+    array([[0.540302, 0.995004, 0.99995 , 1.      ]])
+    >>> np.array_equal(cos, rope_pairs([1], 8)[0])
+    True
+    """
+    d = _check_d_head(d_head)
+    b = check_base(base)
+    dt = check_dtype(dtype)
+    seq = _check_scaling(scaling, seq_len)
+    if scaling is not None and scaling.kind == "dynamic" and d < 4:
+        raise ValueError("d_head must be >= 4 for 'dynamic' scaling (its exponent is d/(d-2))")
+    pos = check_positions(positions)
+    hi, lo = _pair(d, scaling, b, seq)
+    check_position_range(pos, float(hi.max()))
+    s64, c64 = _kernel.compensated(pos[:, None], hi, lo)
+    if dt == np.float64:
+        return c64, s64
+    return _round(c64, pos, d, scaling, b, seq, dt, "cos"), _round(
+        s64, pos, d, scaling, b, seq, dt, "sin"
+    )
+
+
+def _round(
+    y64: np.ndarray,
+    pos: np.ndarray,
+    d: int,
+    scaling: RopeScaling | None,
+    base: float,
+    seq_len: int | None,
+    dt: np.dtype,
+    fn: str,
+) -> np.ndarray:
+    """Round to ``dt``; entries near a rounding boundary are settled with mpmath."""
+    import mpmath
+
+    y = y64.astype(dt)
+    suspects = np.nonzero(_kernel.near_boundary(y64, y))
+    if suspects[0].size:
+        exact = _exact(d, scaling, base, seq_len)
+        bits, emin = _kernel._FORMAT_BITS[dt]
+        f = getattr(mpmath, fn)
+        with mpmath.workprec(_WORK_BITS):
+            for r, k in zip(*suspects, strict=True):
+                y[r, k] = _kernel.round_to_format(f(int(pos[r]) * exact[k]), bits, emin)
+    return y
