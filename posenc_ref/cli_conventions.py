@@ -6,6 +6,7 @@ Registered in :data:`posenc_ref.cli.COMMANDS`; uses only the public API.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 import numpy as np
@@ -77,7 +78,40 @@ def add_identify(sub: argparse._SubParsersAction) -> None:
         help="the file is a RoPE cos/sin cache: an .npz with arrays 'cos' and 'sin' (or "
         "'cos_pairs' and 'sin_pairs'), or a single cos array (detected for such .npz files)",
     )
+    p.add_argument(
+        "--rope-config",
+        metavar="CONFIG_JSON",
+        help="compare a RoPE cache with the base and scaling (linear, dynamic, yarn, llama3) "
+        "of a model's config.json: rope_theta, rope_scaling or rope_parameters, "
+        "max_position_embeddings",
+    )
     p.set_defaults(run=run_identify)
+
+
+def load_rope_config(path: str) -> tuple[float | None, object]:
+    """(base, RopeScaling or None) from a Hugging Face config.json."""
+    from posenc_ref.rope_scaling import RopeScaling
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cfg = json.load(fh)
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise CommandError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(cfg, dict):
+        raise CommandError(f"{path}: expected a JSON object (a model's config.json)")
+    params = cfg.get("rope_parameters") or cfg.get("rope_scaling") or {}
+    if not isinstance(params, dict):
+        raise CommandError(f"{path}: rope_scaling / rope_parameters must be an object")
+    base = params.get("rope_theta", cfg.get("rope_theta"))
+    kind = params.get("rope_type", params.get("type", "default"))
+    if kind == "default":
+        return base, None
+    try:
+        return base, RopeScaling.from_hf(params, cfg.get("max_position_embeddings"))
+    except (TypeError, ValueError) as exc:
+        raise CommandError(f"{path}: {exc}") from None
 
 
 _ROPE_KEYS = (("cos", "sin"), ("cos_pairs", "sin_pairs"))
@@ -105,9 +139,12 @@ def run_identify_rope(args: argparse.Namespace, keys: tuple[str, str] | None) ->
     else:
         cos, sin = load_table(args.file, args.key), None
     positions = load_positions(args.file)
+    base, scaling = None, None
+    if args.rope_config is not None:
+        base, scaling = load_rope_config(args.rope_config)
     try:
-        matches = identify_rope_cache(cos, sin, positions=positions)
-    except ValueError as exc:
+        matches = identify_rope_cache(cos, sin, positions=positions, scaling=scaling, base=base)
+    except (TypeError, ValueError) as exc:
         raise CommandError(f"{args.file}: {exc}") from None
     print(f"RoPE cache: {matches[0].verdict}")
     if args.all:
@@ -119,7 +156,7 @@ def run_identify(args: argparse.Namespace) -> None:
     from .cli import _parse_positions
 
     keys = _rope_arrays(args.file) if args.key is None else None
-    if args.rope or keys is not None:
+    if args.rope or args.rope_config is not None or keys is not None:
         run_identify_rope(args, keys)
         return
     table = load_table(args.file, args.key)

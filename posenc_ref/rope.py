@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import check_d_model, check_dtype, check_integer, check_positions
+from ._validate import check_base, check_d_model, check_dtype, check_integer, check_positions
 from .precision import ulp
 from .rotation import rotation
 from .sinusoidal import sinusoidal
@@ -434,6 +435,11 @@ class RopeMatch:
     """Largest absolute difference from the exact cache."""
     positions: int
     """Number of rows (positions ``0 … positions-1`` unless given)."""
+    geometric: bool = True
+    """False when the cache's frequencies (read at its smallest non-zero position) are not
+    ``b**(-2k/d)`` for any base ``b``: the mark of a scaled RoPE (linear, YaRN, llama3)."""
+    scaling: Any = None
+    """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if one was given."""
 
     @property
     def verdict(self) -> str:
@@ -452,10 +458,17 @@ class RopeMatch:
             "interleaved": "interleaved layout (2k, 2k+1): RoFormer / Meta LLaMA / GPT-J",
             "pairs": "compact per-pair table (d/2 columns): Meta freqs_cis / GPT-J sincos",
         }
-        return (
-            f"{names[self.layout]}, d_head = {self.d_head}, base = {self.base:g} "
+        scaled = "" if self.scaling is None else f" scaled by {self.scaling!r}"
+        text = (
+            f"{names[self.layout]}, d_head = {self.d_head}, base = {self.base:g}{scaled} "
             f"(fitted {self.fitted_base:.6g}); values in {self.dtype}: {quality}"
         )
+        if not self.geometric and self.scaling is None:
+            text += (
+                "; the frequencies are not base**(-2k/d) for any base: a scaled RoPE (linear, "
+                "YaRN, llama3)? Compare with its RopeScaling (posenc_ref.rope_scaling)"
+            )
+        return text
 
     def __str__(self) -> str:
         return self.verdict
@@ -474,11 +487,14 @@ def _value_format(values: np.ndarray) -> str:
     return "float32" if f32 else "float64"
 
 
-def _fit_base(cos: np.ndarray, sin: np.ndarray | None, pos: np.ndarray, d: int) -> float:
-    """Least-squares base from the row of position 1 (or the smallest non-zero position)."""
+def _fit_base(
+    cos: np.ndarray, sin: np.ndarray | None, pos: np.ndarray, d: int, fmt: str
+) -> tuple[float, bool]:
+    """Least-squares base from the row of position 1 (or the smallest non-zero position), and
+    whether the frequencies read there follow ``base**(-2k/d)`` within the values' precision."""
     nz = np.flatnonzero(pos != 0)
     if nz.size == 0:
-        return math.nan
+        return math.nan, True
     r = int(nz[np.argmin(np.abs(pos[nz]))])
     p = float(pos[r])
     if sin is not None:
@@ -490,9 +506,16 @@ def _fit_base(cos: np.ndarray, sin: np.ndarray | None, pos: np.ndarray, d: int) 
     t = 2.0 * k / d
     ok = (omega > 0) & (k > 0) & np.isfinite(omega)
     if not np.any(ok):
-        return math.nan
+        return math.nan, True
     log_base = -np.sum(t[ok] * np.log(omega[ok])) / np.sum(t[ok] ** 2)
-    return float(np.exp(log_base))
+    # Read off one row, each ω_k carries a relative error of a few ulps of the values (more for
+    # the angle's cosine alone near 0 or π); 64 ulps is far below what any scaling changes
+    # (linear: ln s at every pair; YaRN and llama3: up to ln s in the slow pairs).
+    usable = ok & (theta > 1e-3 if sin is None else ok) & (theta < np.pi - 1e-3)
+    dev = np.abs(np.log(omega[usable]) + t[usable] * log_base)
+    tol = 64.0 * float(ulp(1.0, fmt)) / (1e-3 if sin is None else 1.0)
+    geometric = bool(dev.size == 0 or dev.max() <= max(tol, 1e-9))
+    return float(np.exp(log_base)), geometric
 
 
 def identify_rope_cache(
@@ -500,6 +523,8 @@ def identify_rope_cache(
     sin: npt.ArrayLike | None = None,
     *,
     positions: int | range | npt.ArrayLike | None = None,
+    scaling: Any = None,
+    base: float | None = None,
 ) -> list[RopeMatch]:
     r"""Which layout and base built this RoPE cache, and how exact is it?
 
@@ -512,13 +537,19 @@ def identify_rope_cache(
         ``sin`` is optional; with it the fit is more robust.
     positions : optional
         The position of each row; default ``0 … n-1``.
+    scaling : RopeScaling, optional
+        Compare with a scaled RoPE (:mod:`posenc_ref.rope_scaling`): the exact rotation of the
+        scaled frequencies times the attention factor, as Hugging Face builds its cache.
+        Without it, a cache whose frequencies are not ``base**(-2k/d)`` is reported as such
+        (``geometric`` false). An NTK-scaled cache is geometric: it is named by its larger base.
+    base : float, optional
+        Compare with this base only (default: :data:`COMMON_BASES` and the fitted base).
 
     Returns
     -------
     list of RopeMatch
         Every structurally possible (layout, base) explanation, best first (smallest
-        ``max_ulp``). Bases tried: :data:`COMMON_BASES` and the fitted base. ``str(match)`` is a
-        printable verdict.
+        ``max_ulp``). ``str(match)`` is a printable verdict.
 
     Examples
     --------
@@ -529,6 +560,17 @@ def identify_rope_cache(
     >>> print(best)
     half layout (k, k + d/2): GPT-NeoX / Hugging Face rotate_half, d_head = 32, base = 500000
     (fitted 500000); values in float32: correctly rounded
+
+    A Llama 3.1 cache (scaled frequencies) is recognised as scaled, and matches its scaling:
+
+    >>> from posenc_ref.rope_scaling import RopeScaling, scaled_rope_pairs
+    >>> llama31 = RopeScaling("llama3", 8.0, original_max_positions=8192)
+    >>> c, s = scaled_rope_pairs(64, 128, llama31, base=500000.0, dtype=np.float32)
+    >>> identify_rope_cache(c, s)[0].geometric
+    False
+    >>> best = identify_rope_cache(c, s, scaling=llama31, base=500000.0)[0]
+    >>> best.layout, best.max_ulp <= 0.5
+    ('pairs', True)
     """
     c = np.asarray(cos)
     s = None if sin is None else np.asarray(sin)
@@ -546,6 +588,13 @@ def identify_rope_cache(
     if pos.shape[0] != n:
         raise ValueError(f"positions must have one entry per row ({n}); got {pos.shape[0]}")
     fmt = _value_format(c if s is None else np.concatenate([c, s]))
+    if base is not None:
+        base = check_base(base)
+    if scaling is not None:
+        from . import rope_scaling  # deferred: rope_scaling builds on this module
+
+        if not isinstance(scaling, rope_scaling.RopeScaling):
+            raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
 
     candidates: list[tuple[str, int, np.ndarray, np.ndarray | None]] = []
     if width % 2 == 0:
@@ -565,13 +614,18 @@ def identify_rope_cache(
     for lay, d, pc, ps in candidates:
         pc64 = pc.astype(np.float64)
         ps64 = None if ps is None else ps.astype(np.float64)
-        fitted = _fit_base(pc64, ps64, pos, d)
-        bases = list(COMMON_BASES)
-        if math.isfinite(fitted) and fitted > 0 and fitted != 1:
+        fitted, geometric = _fit_base(pc64, ps64, pos, d, fmt)
+        bases = list(COMMON_BASES) if base is None else [base]
+        if base is None and math.isfinite(fitted) and fitted > 0 and fitted != 1:
             bases.append(float(f"{fitted:.6g}"))
         for b in dict.fromkeys(bases):
             try:
-                ref_c, ref_s = rope_pairs(pos, d, base=b)
+                if scaling is None:
+                    ref_c, ref_s = rope_pairs(pos, d, base=b)
+                else:
+                    ref_c, ref_s = rope_scaling.scaled_rope_pairs(pos, d, scaling, base=b)
+                    m = rope_scaling.attention_factor(scaling)
+                    ref_c, ref_s = m * ref_c, m * ref_s
             except ValueError:
                 continue
             diff = np.abs(pc64 - ref_c)
@@ -580,6 +634,19 @@ def identify_rope_cache(
                 diff_s = np.abs(ps64 - ref_s)
                 err = np.maximum(err, diff_s / ulp(ref_s, fmt))
                 diff = np.maximum(diff, diff_s)
-            out.append(RopeMatch(lay, d, b, fitted, fmt, float(err.max()), float(diff.max()), n))
+            out.append(
+                RopeMatch(
+                    lay,
+                    d,
+                    b,
+                    fitted,
+                    fmt,
+                    float(err.max()),
+                    float(diff.max()),
+                    n,
+                    geometric,
+                    scaling,
+                )
+            )
     out.sort(key=lambda m: (m.max_ulp, m.layout == "pairs", m.base))
     return out

@@ -453,3 +453,100 @@ def test_from_hf():
         rs.RopeScaling.from_hf({"rope_type": "linear"})
     with pytest.raises(TypeError, match="original_max_positions must be a positive integer"):
         rs.RopeScaling.from_hf({"rope_type": "dynamic", "factor": 2.0})
+
+
+# --------------------------------------------------------------------------- identify
+
+
+@pytest.mark.parametrize("name", ["llama3_f8_base500000_d128", "yarn_f4_base1e6_d128"])
+def test_identify_flags_and_matches_scaled_hf_caches(name):
+    from posenc_ref.rope import identify_rope_cache
+
+    g = load(GOLDEN / f"{name}.npz")
+    scaling, _ = golden_scaling(g)
+    plain = identify_rope_cache(g["cos"], g["sin"], positions=g["positions"])[0]
+    assert plain.geometric is False
+    assert "not base**(-2k/d) for any base" in plain.verdict
+    assert plain.max_abs > 1  # the wrong frequencies: whole turns off far out
+    scaled = identify_rope_cache(
+        g["cos"], g["sin"], positions=g["positions"], scaling=scaling, base=float(g["base"])
+    )[0]
+    assert scaled.layout == "half"
+    assert scaled.scaling == scaling
+    assert repr(scaling) in scaled.verdict
+    assert "not base**(-2k/d)" not in scaled.verdict
+    # Left: Hugging Face's float32 angle, at most p·2**-24 ≈ 0.0078 rad at p = 131071.
+    assert scaled.max_abs <= 131071 * 2.0**-24 * rs.attention_factor(scaling) + 1e-6
+
+
+def test_identify_scaled_reference_caches():
+    from posenc_ref.rope import identify_rope_cache
+
+    c, s = rs.scaled_rope_pairs(100, 64, QWEN_YARN, base=1e6, dtype=np.float32)
+    m = rs.attention_factor(QWEN_YARN)
+    hf_like = (np.concatenate([c, c], 1) * F32(m), np.concatenate([s, s], 1) * F32(m))
+    best = identify_rope_cache(*hf_like, scaling=QWEN_YARN, base=1e6)[0]
+    assert best.layout == "half"
+    # m32·c32 against m·c: half an ulp of c (up to one ulp of m·c, binades differ), m rounded to
+    # float32 (relative 2**-24, up to one ulp of m·c), and the product's rounding: <= 2.5 ulps.
+    assert best.max_ulp <= 2.5
+    # Linear scaling is never geometric (ω_0 = 1/s); NTK is: it is a plain RoPE, larger base.
+    c, s = rs.scaled_rope_pairs(64, 32, rs.RopeScaling("linear", 2.0), dtype=np.float32)
+    assert identify_rope_cache(c, s)[0].geometric is False
+    dyn = rs.RopeScaling("dynamic", 2.0, original_max_positions=4096)
+    c, s = rs.scaled_rope_pairs(64, 128, dyn, seq_len=16384, dtype=np.float32)
+    best = identify_rope_cache(c, s)[0]
+    assert best.geometric is True
+    assert best.fitted_base == pytest.approx(10000 * 7 ** (128 / 126), rel=1e-6)
+    with pytest.raises(TypeError, match="scaling must be a RopeScaling"):
+        identify_rope_cache(c, s, scaling={"rope_type": "linear"})
+
+
+def test_cli_identify_with_a_model_config(tmp_path):
+    import subprocess
+    import sys
+
+    config = {
+        "max_position_embeddings": 131072,
+        "rope_theta": 500000.0,
+        "rope_scaling": {
+            "factor": 8.0,
+            "low_freq_factor": 1.0,
+            "high_freq_factor": 4.0,
+            "original_max_position_embeddings": 8192,
+            "rope_type": "llama3",
+        },
+    }
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    cache = GOLDEN / "llama3_f8_base500000_d128.npz"
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "posenc_ref", "identify", str(cache), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    res = run("--rope-config", str(path))
+    assert res.returncode == 0
+    assert "scaled by RopeScaling(kind='llama3', factor=8.0" in res.stdout
+    assert "base = 500000" in res.stdout
+    res = run()
+    assert "a scaled RoPE" in res.stdout
+    # Errors: one line, exit 2.
+    for text, message in (
+        ("{not json", "not valid JSON"),
+        ('{"rope_scaling": {"rope_type": "yarn", "factor": 2}}', "original_max_positions"),
+        ('{"rope_scaling": 3}', "must be an object"),
+    ):
+        path.write_text(text, encoding="utf-8")
+        res = run("--rope-config", str(path))
+        assert res.returncode == 2
+        assert res.stderr.startswith("error: ")
+        assert message in res.stderr
+        assert res.stderr.count("\n") == 1
+    res = run("--rope-config", str(tmp_path / "missing.json"))
+    assert res.returncode == 2
+    assert "cannot read" in res.stderr
