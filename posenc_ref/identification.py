@@ -49,7 +49,7 @@ class Match:
 
     def __str__(self) -> str:
         mark = "match" if self.matches else "no match"
-        return f"{self.name}: residual {_fmt(self.residual_ulps)} ulp ({mark})"
+        return f"{self.name}: residual {_fmt(self.residual_ulps)} eps ({mark})"
 
 
 @dataclass(frozen=True)
@@ -105,15 +105,15 @@ class Identification:
         if self.matched:
             top = self.matched[0].residual_ulps
             same = [m.name for m in self.matched if m.residual_ulps == top]
-            lines.append(f"verdict: {', '.join(same)} (residual {_fmt(top)} ulp)")
+            lines.append(f"verdict: {', '.join(same)} (residual {_fmt(top)} eps)")
             rest = [str(m) for m in self.matched if m.name not in same]
             if rest:
                 lines.append("also consistent: " + "; ".join(rest))
         elif self.best is not None:
             b = self.best
             lines.append(
-                f"verdict: matches no preset (tolerance {_fmt(self.tolerance_ulps)} ulp); "
-                f"closest: {b.name}, residual {_fmt(b.residual_ulps)} ulp "
+                f"verdict: matches no preset (tolerance {_fmt(self.tolerance_ulps)} eps); "
+                f"closest: {b.name}, residual {_fmt(b.residual_ulps)} eps "
                 f"(max |difference| {b.residual_ulps * np.finfo(self.dtype).eps:.3g})"
             )
         return "\n".join(lines)

@@ -365,7 +365,7 @@ def decay_bound(
     r"""RoFormer's "long-term decay" quantity: :math:`\frac{1}{d/2}\sum_{j=1}^{d/2} |S_j(\Delta)|`.
 
     With :math:`S_j(\Delta) = \sum_{k=0}^{j-1} e^{i\Delta\omega_k}`, Abel summation gives, for
-    any query and key with complex pair values :math:`h_k = q_{(k)}\,\overline{k_{(k)}}`,
+    any query and key with complex pair values :math:`h_k = \overline{q_{(k)}}\,k_{(k)}`,
 
     .. math:: \Bigl|\sum_{k} h_k e^{i\Delta\omega_k}\Bigr| \le
               \max_k |h_{k+1} - h_k| \sum_{j=1}^{d/2} |S_j(\Delta)|
@@ -454,8 +454,8 @@ class RopeMatch:
                 "(not correctly rounded: angles computed in low precision?)"
             )
         names = {
-            "half": "half layout (k, k + d/2): GPT-NeoX / Hugging Face rotate_half",
-            "interleaved": "interleaved layout (2k, 2k+1): RoFormer / Meta LLaMA / GPT-J",
+            "half": "half layout (i, i + d/2): GPT-NeoX / Hugging Face rotate_half",
+            "interleaved": "interleaved layout (2i, 2i+1): RoFormer / Meta LLaMA / GPT-J",
             "pairs": "compact per-pair table (d/2 columns): Meta freqs_cis / GPT-J sincos",
         }
         scaled = "" if self.scaling is None else f" scaled by {self.scaling!r}"
@@ -558,7 +558,7 @@ def identify_rope_cache(
     >>> best.layout, best.base, best.max_ulp <= 0.5
     ('half', 500000.0, True)
     >>> print(best)
-    half layout (k, k + d/2): GPT-NeoX / Hugging Face rotate_half, d_head = 32, base = 500000
+    half layout (i, i + d/2): GPT-NeoX / Hugging Face rotate_half, d_head = 32, base = 500000
     (fitted 500000); values in float32: correctly rounded
 
     A Llama 3.1 cache (scaled frequencies) is recognised as scaled, and matches its scaling:

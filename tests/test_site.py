@@ -429,3 +429,13 @@ def test_examples_exist_on_the_home_page():
     text = (DOCS / "index.md").read_text(encoding="utf-8")
     assert "posenc_ref.sinusoidal(4, 4)" in text
     assert text.count("```pycon") >= 2
+
+
+def test_api_page_lists_the_top_level_exports():
+    """docs/api.md names exactly posenc_ref.__all__ (without __version__) as the top level."""
+    import posenc_ref
+
+    text = (DOCS / "api.md").read_text("utf-8")
+    listed = text[text.index("exports") : text.index("(a test keeps")]
+    names = set(re.findall(r"`([A-Za-z_]+)`", listed))
+    assert names == set(posenc_ref.__all__) - {"__version__"}

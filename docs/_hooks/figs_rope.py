@@ -17,8 +17,8 @@ def rope_layouts() -> Figure:
     d, p = 8, 30
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.4), layout="constrained")
     titles = {
-        "interleaved": "interleaved: planes (2k, 2k+1)\nRoFormer, Meta LLaMA, GPT-J",
-        "half": "half: planes (k, k + d/2)\nGPT-NeoX, Hugging Face rotate_half",
+        "interleaved": "interleaved: planes (2i, 2i+1)\nRoFormer, Meta LLaMA, GPT-J",
+        "half": "half: planes (i, i + d/2)\nGPT-NeoX, Hugging Face rotate_half",
     }
     colors = plt.get_cmap("tab10")
     for ax, layout in zip(axes, rope.ROPE_LAYOUTS, strict=True):
@@ -39,7 +39,7 @@ def rope_layouts() -> Figure:
             tick.set_color(colors(k))
         for tick, k in zip(ax.get_yticklabels(), planes, strict=True):
             tick.set_color(colors(k))
-        ax.set_xlabel("input channel (colour = plane k)")
+        ax.set_xlabel("input channel (colour = plane i)")
         ax.set_ylabel("output channel")
         ax.set_title(titles[layout])
     fig.suptitle(f"The rotation R_p applied by RoPE at p = {p}, d = {d}, base 10000")
