@@ -188,9 +188,20 @@ class RopeScaling:
         RopeScaling(kind='llama3', factor=8.0, original_max_positions=8192,
                     low_freq_factor=1.0, high_freq_factor=4.0)
         """
+        if not isinstance(rope_parameters, dict):
+            raise TypeError(f"rope_parameters must be a dict; got {rope_parameters!r}")
         params = dict(rope_parameters)
         kind = params.pop("rope_type", None) or params.pop("type", None)
         params.pop("type", None)
+        if kind is None:
+            raise ValueError("rope_parameters: no 'rope_type' (or 'type') key")
+        if kind == "default":
+            raise ValueError("rope_parameters: rope_type 'default' is plain RoPE: use scaling=None")
+        if kind not in SCALING_KINDS:
+            supported = ", ".join(repr(k) for k in SCALING_KINDS)
+            raise ValueError(
+                f"rope_parameters: rope_type {kind!r} is not supported (supported: {supported})"
+            )
         for ignored in ("rope_theta", "partial_rotary_factor"):
             params.pop(ignored, None)
         args: dict[str, Any] = {"kind": kind, "factor": params.pop("factor", None)}

@@ -451,6 +451,14 @@ def test_from_hf():
         )
     with pytest.raises(ValueError, match="'factor' is required"):
         rs.RopeScaling.from_hf({"rope_type": "linear"})
+    with pytest.raises(ValueError, match="'default' is plain RoPE: use scaling=None"):
+        rs.RopeScaling.from_hf({"rope_type": "default", "rope_theta": 1e4})
+    with pytest.raises(ValueError, match="rope_type 'longrope' is not supported"):
+        rs.RopeScaling.from_hf({"rope_type": "longrope", "factor": 2.0})
+    with pytest.raises(ValueError, match="no 'rope_type'"):
+        rs.RopeScaling.from_hf({"factor": 2.0})
+    with pytest.raises(TypeError, match="rope_parameters must be a dict"):
+        rs.RopeScaling.from_hf([("rope_type", "linear")])
     with pytest.raises(TypeError, match="original_max_positions must be a positive integer"):
         rs.RopeScaling.from_hf({"rope_type": "dynamic", "factor": 2.0})
 
