@@ -176,9 +176,11 @@ class RopeScaling:
     ) -> RopeScaling:
         """Build from a Hugging Face ``rope_parameters`` (or older ``rope_scaling``) dict.
 
-        ``max_position_embeddings`` (from the same config.json) is ``L0`` for ``"dynamic"``.
-        Keys that do not change the frequencies (``rope_theta``, ``partial_rotary_factor``) are
-        ignored; unknown keys raise.
+        ``max_position_embeddings`` (from the same config.json) is ``L0`` for ``"dynamic"``, as in
+        Hugging Face. ``rope_theta`` is ignored (pass it as ``base``), and so is
+        ``partial_rotary_factor``, which sets the rotary width rather than the scaling: call the
+        functions with ``d_head = int(head_dim * partial_rotary_factor)``. Other unknown keys
+        raise.
 
         Examples
         --------
@@ -207,7 +209,15 @@ class RopeScaling:
         args: dict[str, Any] = {"kind": kind, "factor": params.pop("factor", None)}
         length = params.pop("original_max_position_embeddings", None)
         if kind == "dynamic":
-            length = max_position_embeddings if length is None else length
+            # Hugging Face's dynamic scaling reads L0 from config.max_position_embeddings only.
+            if max_position_embeddings is None:
+                raise ValueError(
+                    "rope_parameters: 'dynamic' scaling takes L0 from the config's "
+                    "max_position_embeddings: pass max_position_embeddings"
+                )
+            length = max_position_embeddings
+        elif kind == "linear":
+            length = None  # linear scaling has no L0 (Hugging Face ignores the key)
         args["original_max_positions"] = length
         renames = {"attention_factor": "mscale"}
         for key, value in params.items():

@@ -459,8 +459,17 @@ def test_from_hf():
         rs.RopeScaling.from_hf({"factor": 2.0})
     with pytest.raises(TypeError, match="rope_parameters must be a dict"):
         rs.RopeScaling.from_hf([("rope_type", "linear")])
-    with pytest.raises(TypeError, match="original_max_positions must be a positive integer"):
+    with pytest.raises(ValueError, match="pass max_position_embeddings"):
         rs.RopeScaling.from_hf({"rope_type": "dynamic", "factor": 2.0})
+    # Hugging Face reads L0 of 'dynamic' from max_position_embeddings, and linear has none.
+    dyn = rs.RopeScaling.from_hf(
+        {"rope_type": "dynamic", "factor": 2.0, "original_max_position_embeddings": 10}, 4096
+    )
+    assert dyn.original_max_positions == 4096
+    lin = rs.RopeScaling.from_hf(
+        {"type": "linear", "factor": 2.0, "original_max_position_embeddings": 10}
+    )
+    assert lin == rs.RopeScaling("linear", 2.0)
 
 
 # --------------------------------------------------------------------------- identify
