@@ -151,7 +151,8 @@ def check_position_range(pos: np.ndarray, max_omega: float) -> None:
     """Raise if some |p| * max_omega reaches :data:`POSITION_LIMIT` (outside the contract)."""
     if pos.size == 0:
         return
-    big = int(np.max(np.abs(pos)))
+    # In Python integers: np.abs(-2**63) overflows int64 back to a negative number.
+    big = max(-int(pos.min()), int(pos.max()))
     if max_omega <= 1.0:
         if big >= POSITION_LIMIT:
             raise ValueError(

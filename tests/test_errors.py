@@ -74,6 +74,9 @@ def test_dtype(dtype):
         (["a"], TypeError, "got an array of dtype <U1"),
         ([2**26], ValueError, r"\|p\| < 2\*\*26 = 67108864.*got \|p\| = 67108864"),
         ([-(2**26)], ValueError, r"\|p\| < 2\*\*26"),
+        # int64's minimum: its absolute value does not fit in int64 (np.abs wraps it around).
+        ([-(2**63)], ValueError, r"\|p\| < 2\*\*26.*got \|p\| = 9223372036854775808"),
+        (np.array([5, -(2**63)], dtype=np.int64), ValueError, r"\|p\| < 2\*\*26"),
     ],
 )
 def test_positions(positions, exc, match):
