@@ -20,7 +20,8 @@ The algorithm, in order:
    difference in units of ``eps`` of the table's dtype (the ulp of 1.0; a float64 table whose
    values are all float32 numbers counts as float32). A preset *matches* when its residual is
    within ``2 + 2·max|p|`` eps: float32 originals computed in a different operation order
-   differ by about ``|p|·ω`` ulps (see the Conventions page).
+   differ by about ``|p|·ω`` ulps (see the Conventions page). The tolerance is capped at
+   :data:`MAX_TOLERANCE_ABS` (0.5) absolute: at larger positions a table could hold anything.
 """
 
 from __future__ import annotations
@@ -246,9 +247,24 @@ def _residual(x: np.ndarray, ref: np.ndarray, eps: float) -> float:
     return float(np.max(np.abs(x - ref.astype(np.float64)))) / eps
 
 
+#: The largest tolerance, as an absolute difference: beyond it a table's own rounding (about
+#: |p|·eps for an original that computes in its output dtype) could hide any values at all, so
+#: no preset is declared a match.
+MAX_TOLERANCE_ABS = 0.5
+
+
+def _tolerance(pos: np.ndarray, eps: float) -> tuple[float, bool]:
+    """The tolerance in eps, ``2 + 2·max|p|`` capped at :data:`MAX_TOLERANCE_ABS`; and whether
+    the cap applied."""
+    big = max(-int(pos.min()), int(pos.max())) if pos.size else 0
+    tol = 2.0 + 2.0 * big
+    cap = MAX_TOLERANCE_ABS / eps
+    return min(tol, cap), tol > cap
+
+
 def _candidates(x: np.ndarray, pos: np.ndarray, eps: float, fitted: dict | None) -> list[Match]:
     _n, d = x.shape
-    tol = 2 + 2 * float(np.max(np.abs(pos)))
+    tol, _capped = _tolerance(pos, eps)
     out: list[Match] = []
     for name, conv in PRESETS.items():
         try:
@@ -355,7 +371,14 @@ def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Id
         raise ValueError(f"positions has {len(pos_given)} entries but the table is {a.shape}")
     results.sort(key=lambda r: (r[1], 0.0 if r[1] else r[0], r[2]))
     _, _, transposed, y, fitted, notes, cands, pos = results[0]
-    tol = 2 + 2 * float(np.max(np.abs(pos)))
+    tol, capped = _tolerance(pos, eps)
+    if capped:
+        notes = [
+            *notes,
+            f"positions up to |p| = {max(-int(pos.min()), int(pos.max()))}: an original that "
+            f"computes in {dt.name} is off by up to about |p|·eps there, so the tolerance is "
+            f"capped at {MAX_TOLERANCE_ABS} absolute and only closer tables can match",
+        ]
     if fitted is None:
         notes = [
             *notes,

@@ -403,3 +403,15 @@ def test_generator_pins_its_requirements():
     assert all("==" in r for r in reqs)
     assert "torch==2.13.0" in reqs
     assert set(MANIFEST["versions"]) >= {"transformers", "diffusers", "keras-hub", "torch"}
+
+
+def test_identify_tolerance_is_capped_so_noise_never_matches():
+    """At |p| ~ 1e7 the uncapped tolerance 2 + 2|p| eps would pass any float32 values."""
+    pos = np.arange(10_000_000, 10_000_020)
+    noise = np.random.default_rng(0).uniform(-1, 1, (20, 16)).astype(np.float32)
+    result = identify(noise, pos)
+    assert not result.matched
+    assert result.tolerance_ulps * np.finfo(np.float32).eps == 0.5
+    assert any("capped at 0.5 absolute" in note for note in result.notes)
+    exact = pe.sinusoidal(pos, 16, dtype=np.float32)
+    assert identify(exact, pos).matched[0].residual_ulps == 0
