@@ -25,18 +25,22 @@ def _parse_positions(text: str) -> range | list[int]:
     """``"8"`` -> range(8); ``"3:7"`` -> range(3, 7); ``"0,5,9"`` -> [0, 5, 9]."""
     try:
         if "," in text:
-            return [int(t) for t in text.split(",") if t.strip()]
-        if ":" in text:
+            out: range | list[int] = [int(t) for t in text.split(",")]  # "1,,2" is an error
+        elif ":" in text:
             parts = [int(t) for t in text.split(":")]
             if len(parts) not in (2, 3):
                 raise ValueError
-            return range(*parts)
-        return range(int(text))
+            out = range(*parts)
+        else:
+            out = range(int(text))
     except ValueError:
         raise CommandError(
             "--positions must be a count N, a range START:STOP[:STEP] or a list A,B,C; "
             f"got {text!r}"
         ) from None
+    if len(out) == 0:
+        raise CommandError(f"--positions {text!r} gives no position (N must be > 0, STOP > START)")
+    return out
 
 
 def write_table(table: np.ndarray, fmt: str, output: str | None, precision: int = 6) -> None:
@@ -156,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+    except MemoryError:
+        print("error: out of memory: the requested table is too large", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import warnings
+import zipfile
 
 import numpy as np
 
@@ -16,12 +18,31 @@ import posenc_ref
 from .cli import CommandError, write_table
 
 
+def _npz_names(path: str) -> list[str]:
+    """The array names of an ``.npz`` file; a file that is not one is a one-line error."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return list(z.files)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise CommandError(f"{path}: not a readable .npz file ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """First line of an exception's message; NumPy's advice to unpickle becomes plain words."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "pickle" in text:
+        return "not a NumPy .npy/.npz file"
+    return text
+
+
 def load_positions(path: str) -> np.ndarray | None:
     """The ``positions`` array stored next to the table in a ``.npz`` file, if any."""
-    if os.path.splitext(path)[1].lower() != ".npz":
+    if os.path.splitext(path)[1].lower() != ".npz" or not os.path.exists(path):
+        return None
+    if "positions" not in _npz_names(path):
         return None
     with np.load(path, allow_pickle=False) as z:
-        return z["positions"] if "positions" in z.files else None
+        return z["positions"]
 
 
 def load_table(path: str, key: str | None = None) -> np.ndarray:
@@ -44,12 +65,13 @@ def load_table(path: str, key: str | None = None) -> np.ndarray:
                     raise CommandError(f"{path}: no array {key!r}; it holds {', '.join(names)}")
                 arr = z[key]
         else:
-            arr = np.loadtxt(path, delimiter="," if ext != ".txt" else None, ndmin=2)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", UserWarning)  # "input contained no data"
+                arr = np.loadtxt(path, delimiter="," if ext != ".txt" else None, ndmin=2)
     except CommandError:
         raise
-    except (ValueError, OSError, EOFError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"{path}: not a numeric table ({first})") from None
+    except (ValueError, OSError, EOFError, UserWarning, zipfile.BadZipFile) as exc:
+        raise CommandError(f"{path}: not a numeric table ({_reason(exc)})") from None
     if arr.dtype.kind not in "iuf":
         raise CommandError(f"{path}: the table must hold real numbers; got dtype {arr.dtype}")
     if arr.ndim == 3 and 1 in arr.shape:
@@ -121,8 +143,7 @@ def _rope_arrays(path: str) -> tuple[str, str] | None:
     """The (cos, sin) array names of a RoPE cache stored in an .npz file, if it holds one."""
     if os.path.splitext(path)[1].lower() != ".npz" or not os.path.exists(path):
         return None
-    with np.load(path, allow_pickle=False) as z:
-        names = set(z.files)
+    names = set(_npz_names(path))
     if "table" in names:
         return None
     return next((pair for pair in _ROPE_KEYS if set(pair) <= names), None)

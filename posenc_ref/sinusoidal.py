@@ -166,8 +166,10 @@ def sinusoidal(
     lay = check_layout(layout)
     dt = check_dtype(dtype)
     pos = check_positions(positions)
-    w_hi, _ = _kernel.frequency_pair(d, b)
-    check_position_range(pos, float(np.max(w_hi)))
+    # The largest frequency is ω_0 = 1 for base > 1, else the last one, base**(-(d-2)/d): known
+    # without the mpmath frequencies, so a bad range fails before any slow work.
+    max_omega = 1.0 if b > 1 else float(_kernel.frequency_pair(d, b)[0][-1])
+    check_position_range(pos, max_omega)
     return _fast.table(pos, d, b, lay, dt)
 
 

@@ -102,3 +102,36 @@ def test_identify_rope_errors_are_one_line(tmp_path):
     assert res.stderr.startswith("error: ")
     assert "differ in shape" in res.stderr
     assert res.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.npz", "not a readable .npz file"),
+        (b"garbage", "corrupt.npz", "not a readable .npz file (not a NumPy .npy/.npz file)"),
+        (b"garbage", "corrupt.npy", "not a numeric table (not a NumPy .npy/.npz file)"),
+        (b"", "empty.csv", "input contained no data"),
+    ],
+)
+def test_identify_unreadable_files_are_one_line(tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    res = run("identify", str(path))
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: ")
+    assert message in res.stderr
+    assert res.stderr.count("\n") == 1  # no traceback, no NumPy warning
+
+
+@pytest.mark.parametrize("positions", ["-3", "3:1", ",", "1,,2", "0:5:0"])
+def test_table_rejects_positions_that_give_nothing(positions):
+    res = run("table", "--d-model", "4", f"--positions={positions}")
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: --positions")
+    assert res.stderr.count("\n") == 1
+
+
+def test_table_too_large_is_one_line():
+    res = run("table", "--d-model", "100000000", "--positions", "1000000")
+    assert res.returncode == 2
+    assert res.stderr == "error: out of memory: the requested table is too large\n"
