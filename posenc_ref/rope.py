@@ -436,8 +436,9 @@ class RopeMatch:
     positions: int
     """Number of rows (positions ``0 … positions-1`` unless given)."""
     geometric: bool = True
-    """False when the cache's frequencies (read at its smallest non-zero position) are not
-    ``b**(-2k/d)`` for any base ``b``: the mark of a scaled RoPE (linear, YaRN, llama3)."""
+    """False when the cache's frequencies are not ``b**(-2k/d)`` for any base ``b``: the mark of
+    a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and a row holds
+    position ±1 (there the angles are the frequencies themselves); otherwise True."""
     scaling: Any = None
     """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if one was given."""
 
@@ -498,7 +499,7 @@ def _fit_base(
     r = int(nz[np.argmin(np.abs(pos[nz]))])
     p = float(pos[r])
     if sin is not None:
-        theta = np.arctan2(np.abs(sin[r]), cos[r] * np.sign(p))  # angle |p|·ω in [0, π]
+        theta = np.arctan2(np.abs(sin[r]), cos[r])  # |p|·ω folded into [0, π]
     else:
         theta = np.arccos(np.clip(cos[r], -1.0, 1.0))
     omega = theta / abs(p)
@@ -508,13 +509,15 @@ def _fit_base(
     if not np.any(ok):
         return math.nan, True
     log_base = -np.sum(t[ok] * np.log(omega[ok])) / np.sum(t[ok] ** 2)
-    # Read off one row, each ω_k carries a relative error of a few ulps of the values (more for
-    # the angle's cosine alone near 0 or π); 64 ulps is far below what any scaling changes
-    # (linear: ln s at every pair; YaRN and llama3: up to ln s in the slow pairs).
-    usable = ok & (theta > 1e-3 if sin is None else ok) & (theta < np.pi - 1e-3)
+    # Judged only where the row shows the frequencies themselves: position ±1 (so no angle
+    # wraps past π) and both cos and sin (an angle from its cosine alone is inaccurate near 0).
+    # There each ω_k read off carries a few ulps of the values; 64 ulps is far below what any
+    # scaling changes (linear: ln s at every pair; YaRN and llama3: up to ln s).
+    if sin is None or abs(p) != 1:
+        return float(np.exp(log_base)), True
+    usable = ok & (theta < np.pi - 1e-3)
     dev = np.abs(np.log(omega[usable]) + t[usable] * log_base)
-    tol = 64.0 * float(ulp(1.0, fmt)) / (1e-3 if sin is None else 1.0)
-    geometric = bool(dev.size == 0 or dev.max() <= max(tol, 1e-9))
+    geometric = bool(dev.size == 0 or dev.max() <= max(64.0 * float(ulp(1.0, fmt)), 1e-9))
     return float(np.exp(log_base)), geometric
 
 

@@ -567,3 +567,22 @@ def test_cli_identify_with_a_model_config(tmp_path):
     res = run("--rope-config", str(tmp_path / "missing.json"))
     assert res.returncode == 2
     assert "cannot read" in res.stderr
+
+
+@pytest.mark.parametrize("positions", [range(-8, 8), range(100, 164), range(64)])
+@pytest.mark.parametrize("base", [1e4, 5e5])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_identify_never_calls_a_plain_cache_scaled(positions, base, dtype):
+    """Negative positions, no row at ±1, or cos alone: no false "scaled RoPE?" verdict."""
+    from posenc_ref.rope import identify_rope_cache, rope_cache
+
+    cos, sin = rope_cache(positions, 64, base=base, layout="half", dtype=dtype)
+    for match in (
+        identify_rope_cache(cos, sin, positions=positions)[0],
+        identify_rope_cache(cos, positions=positions)[0],
+    ):
+        assert match.geometric is True
+        assert "scaled RoPE" not in match.verdict
+    best = identify_rope_cache(cos, sin, positions=positions)[0]
+    assert best.base == base
+    assert best.max_ulp <= 0.5
