@@ -93,9 +93,9 @@ class RopeScaling:
     truncate : bool
         ``"yarn"`` only: round the ramp's ends outwards to whole pair indices (Hugging Face's
         default, True).
-    mscale : float, optional
+    attention_factor : float, optional
         ``"yarn"`` only: an explicit attention factor (Hugging Face ``attention_factor``); by
-        default ``0.1·ln(s) + 1``.
+        default ``0.1·ln(s) + 1`` (see :func:`attention_factor`).
 
     Examples
     --------
@@ -115,7 +115,7 @@ class RopeScaling:
     beta_fast: float = 32.0
     beta_slow: float = 1.0
     truncate: bool = True
-    mscale: float | None = None
+    attention_factor: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or self.kind not in SCALING_KINDS:
@@ -158,8 +158,11 @@ class RopeScaling:
                 raise ValueError(
                     f"yarn scaling needs 0 < beta_slow < beta_fast; got {slow} and {fast}"
                 )
-            if self.mscale is not None and not _real(self.mscale, "mscale") > 0:
-                raise ValueError(f"mscale must be > 0; got {self.mscale}")
+            if not isinstance(self.truncate, (bool, np.bool_)):
+                raise TypeError(f"truncate must be True or False; got {self.truncate!r}")
+            m = self.attention_factor
+            if m is not None and not _real(m, "attention_factor") > 0:
+                raise ValueError(f"attention_factor must be > 0; got {m}")
 
     def __repr__(self) -> str:
         shown = [f"kind={self.kind!r}", f"factor={self.factor!r}"]
@@ -218,13 +221,36 @@ class RopeScaling:
             length = max_position_embeddings
         elif kind == "linear":
             length = None  # linear scaling has no L0 (Hugging Face ignores the key)
+        elif length is None:
+            length = max_position_embeddings  # Hugging Face's fallback (standardize_rope_params)
         args["original_max_positions"] = length
-        renames = {"attention_factor": "mscale"}
+        mscale, mscale_all_dim = params.pop("mscale", None), params.pop("mscale_all_dim", None)
         for key, value in params.items():
-            name = renames.get(key, key)
-            if name not in _OWN_FIELDS:
+            if key not in _OWN_FIELDS:
                 raise ValueError(f"rope_parameters: unsupported key {key!r} for {kind!r}")
-            args[name] = value
+            # As Hugging Face reads them: `get("beta_fast") or 32`, `if truncate:`.
+            if key in ("beta_fast", "beta_slow"):
+                if value:
+                    args[key] = value
+            elif key == "truncate":
+                args[key] = False if value is None else value
+            elif value is not None:
+                args[key] = value
+        if kind == "yarn":
+            if args["factor"] is None and length and max_position_embeddings:
+                # DeepSeek-V3's reading: the factor is the ratio of the two lengths.
+                args["factor"] = max_position_embeddings / length
+            if args.get("attention_factor") is None and mscale and mscale_all_dim:
+                s = float(args["factor"]) if args["factor"] is not None else 1.0
+
+                def get_mscale(m: float) -> float:
+                    return 0.1 * m * math.log(s) + 1.0 if s > 1 else 1.0
+
+                args["attention_factor"] = get_mscale(mscale) / get_mscale(mscale_all_dim)
+        elif mscale is not None or mscale_all_dim is not None:
+            raise ValueError(
+                f"rope_parameters: 'mscale' keys are used only by 'yarn', not {kind!r}"
+            )
         if args["factor"] is None:
             raise ValueError("rope_parameters: 'factor' is required")
         return cls(**args)
@@ -232,7 +258,7 @@ class RopeScaling:
 
 _OWN_FIELDS_BY_KIND = {
     "llama3": ("low_freq_factor", "high_freq_factor"),
-    "yarn": ("beta_fast", "beta_slow", "truncate", "mscale"),
+    "yarn": ("beta_fast", "beta_slow", "truncate", "attention_factor"),
 }
 _OWN_FIELDS = tuple(f for names in _OWN_FIELDS_BY_KIND.values() for f in names)
 
@@ -240,7 +266,7 @@ _OWN_FIELDS = tuple(f for names in _OWN_FIELDS_BY_KIND.values() for f in names)
 def attention_factor(scaling: RopeScaling | None) -> float:
     """The factor Hugging Face multiplies the cos/sin cache by (so the scores by its square).
 
-    ``"yarn"``: ``mscale`` if given, else ``0.1·ln(s) + 1``; every other method: 1.
+    ``"yarn"``: its ``attention_factor`` if given, else ``0.1·ln(s) + 1``; every other method: 1.
 
     Examples
     --------
@@ -251,8 +277,8 @@ def attention_factor(scaling: RopeScaling | None) -> float:
     """
     if scaling is None or scaling.kind != "yarn":
         return 1.0
-    if scaling.mscale is not None:
-        return float(scaling.mscale)
+    if scaling.attention_factor is not None:
+        return float(scaling.attention_factor)
     return 0.1 * math.log(scaling.factor) + 1.0 if scaling.factor > 1 else 1.0
 
 

@@ -273,7 +273,7 @@ def test_attention_factor():
     assert rs.attention_factor(LLAMA31) == 1.0
     assert rs.attention_factor(QWEN_YARN) == 0.1 * math.log(4.0) + 1
     assert rs.attention_factor(rs.RopeScaling("yarn", 1.0, original_max_positions=10)) == 1.0
-    explicit = rs.RopeScaling("yarn", 4.0, original_max_positions=10, mscale=1.5)
+    explicit = rs.RopeScaling("yarn", 4.0, original_max_positions=10, attention_factor=1.5)
     assert rs.attention_factor(explicit) == 1.5
 
 
@@ -395,7 +395,18 @@ def test_hf_scaled_cache(path):
             ValueError,
             "0 < beta_slow < beta_fast",
         ),
-        (("yarn", 2.0), {"original_max_positions": 8, "mscale": -1.0}, ValueError, "mscale"),
+        (
+            ("yarn", 2.0),
+            {"original_max_positions": 8, "attention_factor": -1.0},
+            ValueError,
+            "attention_factor must be > 0",
+        ),
+        (
+            ("yarn", 2.0),
+            {"original_max_positions": 8, "truncate": "false"},
+            TypeError,
+            "truncate must be True or False",
+        ),
     ],
 )
 def test_bad_scaling(args, kwargs, exc, match):
@@ -439,16 +450,26 @@ def test_from_hf():
             "rope_theta": 1e6,
         }
     )
-    assert yarn == rs.RopeScaling("yarn", 4.0, original_max_positions=32768, mscale=1.2)
-    with pytest.raises(ValueError, match="unsupported key 'mscale_all_dim'"):
-        rs.RopeScaling.from_hf(
-            {
-                "rope_type": "yarn",
-                "factor": 4.0,
-                "original_max_position_embeddings": 8,
-                "mscale_all_dim": 1.0,
-            }
-        )
+    assert yarn == rs.RopeScaling("yarn", 4.0, original_max_positions=32768, attention_factor=1.2)
+    # Hugging Face's yarn: a lone 'mscale' changes nothing; with 'mscale_all_dim' the factor is
+    # get_mscale(s, mscale) / get_mscale(s, mscale_all_dim); null betas take the defaults; a
+    # missing L0 falls back to max_position_embeddings; a missing factor is the length ratio.
+    base = {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 4096}
+    lone = rs.RopeScaling.from_hf({**base, "mscale": 0.707})
+    assert rs.attention_factor(lone) == 0.1 * math.log(4.0) + 1
+    both = rs.RopeScaling.from_hf({**base, "mscale": 0.707, "mscale_all_dim": 1.0})
+    expected = (0.1 * 0.707 * math.log(4.0) + 1) / (0.1 * math.log(4.0) + 1)
+    assert rs.attention_factor(both) == pytest.approx(expected, rel=1e-15)
+    nulls = rs.RopeScaling.from_hf({**base, "beta_fast": None, "beta_slow": None})
+    assert (nulls.beta_fast, nulls.beta_slow) == (32.0, 1.0)
+    fallback = rs.RopeScaling.from_hf({"rope_type": "llama3", "factor": 8.0}, 8192)
+    assert fallback.original_max_positions == 8192
+    deepseek = rs.RopeScaling.from_hf(
+        {"rope_type": "yarn", "factor": None, "original_max_position_embeddings": 4096}, 163840
+    )
+    assert deepseek.factor == 40.0
+    with pytest.raises(ValueError, match="'mscale' keys are used only by 'yarn'"):
+        rs.RopeScaling.from_hf({"rope_type": "linear", "factor": 2.0, "mscale": 1.0})
     with pytest.raises(ValueError, match="'factor' is required"):
         rs.RopeScaling.from_hf({"rope_type": "linear"})
     with pytest.raises(ValueError, match="'default' is plain RoPE: use scaling=None"):
