@@ -98,7 +98,8 @@ def add_identify(sub: argparse._SubParsersAction) -> None:
         "--rope",
         action="store_true",
         help="the file is a RoPE cos/sin cache: an .npz with arrays 'cos' and 'sin' (or "
-        "'cos_pairs' and 'sin_pairs'), or a single cos array (detected for such .npz files)",
+        "'cos_pairs' and 'sin_pairs'; such files are detected without --rope), or a single cos "
+        "array (.npy, .csv, or an .npz array named by --key)",
     )
     p.add_argument(
         "--rope-config",
@@ -159,7 +160,7 @@ def run_identify_rope(args: argparse.Namespace, keys: tuple[str, str] | None) ->
             raise CommandError(f"{args.file}: cos {cos.shape} and sin {sin.shape} differ in shape")
     else:
         cos, sin = load_table(args.file, args.key), None
-    positions = load_positions(args.file)
+    positions = _positions_for(args, cos.shape[0])
     base, scaling = None, None
     if args.rope_config is not None:
         base, scaling = load_rope_config(args.rope_config)
@@ -173,22 +174,28 @@ def run_identify_rope(args: argparse.Namespace, keys: tuple[str, str] | None) ->
             print(f"  max {m.max_ulp:.3g} ulp: {m.verdict}")
 
 
-def run_identify(args: argparse.Namespace) -> None:
+def _positions_for(args: argparse.Namespace, rows: int) -> np.ndarray | None:
+    """The positions of the rows: --positions, else the file's 'positions' array, else None."""
     from .cli import _parse_positions
 
+    if args.positions is not None:
+        positions, source = np.asarray(list(_parse_positions(args.positions))), "--positions"
+    else:
+        positions, source = load_positions(args.file), f"the 'positions' array of {args.file}"
+    if positions is not None and len(positions) != rows:
+        raise CommandError(
+            f"{source} gives {len(positions)} positions but the table has {rows} rows"
+        )
+    return positions
+
+
+def run_identify(args: argparse.Namespace) -> None:
     keys = _rope_arrays(args.file) if args.key is None else None
     if args.rope or args.rope_config is not None or keys is not None:
         run_identify_rope(args, keys)
         return
     table = load_table(args.file, args.key)
-    if args.positions is not None:
-        positions = np.asarray(list(_parse_positions(args.positions)), dtype=np.int64)
-    else:
-        positions = load_positions(args.file)
-    if positions is not None and len(positions) != table.shape[0]:
-        raise CommandError(
-            f"--positions gives {len(positions)} positions but the table has {table.shape[0]} rows"
-        )
+    positions = _positions_for(args, table.shape[0])
     result = posenc_ref.identify(table, positions)
     print(result.verdict())
     if args.all:

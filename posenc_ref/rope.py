@@ -587,6 +587,8 @@ def identify_rope_cache(
     if s is not None and s.shape != c.shape:
         raise ValueError(f"cos and sin must have the same shape; got {c.shape} and {s.shape}")
     n, width = c.shape
+    if n == 0:
+        raise ValueError("cos must have at least one row (one per position); got 0 rows")
     pos = np.arange(n, dtype=np.int64) if positions is None else check_positions(positions)
     if pos.shape[0] != n:
         raise ValueError(f"positions must have one entry per row ({n}); got {pos.shape[0]}")

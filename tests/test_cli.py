@@ -135,3 +135,31 @@ def test_table_too_large_is_one_line():
     res = run("table", "--d-model", "100000000", "--positions", "1000000")
     assert res.returncode == 2
     assert res.stderr == "error: out of memory: the requested table is too large\n"
+
+
+def test_identify_rope_cache_uses_and_checks_positions(tmp_path):
+    from posenc_ref.rope import rope_cache
+
+    cos, sin = rope_cache(range(10, 74), 32, layout="half", dtype=np.float32)
+    path = tmp_path / "cache.npz"
+    np.savez(path, cos=cos, sin=sin)
+    res = run("identify", str(path), "--positions", "10:74")
+    assert res.returncode == 0
+    assert "correctly rounded" in res.stdout
+    res = run("identify", str(path), "--positions", "3")
+    assert res.returncode == 2
+    assert "--positions gives 3 positions but the table has 64 rows" in res.stderr
+    np.savez(path, cos=cos[:0], sin=sin[:0])
+    res = run("identify", str(path))
+    assert res.returncode == 2
+    assert "at least one row" in res.stderr
+
+
+def test_identify_blames_the_file_for_its_positions(tmp_path):
+    path = tmp_path / "table.npz"
+    np.savez(path, table=pe.sinusoidal(4, 8), positions=np.arange(5))
+    res = run("identify", str(path))
+    assert res.returncode == 2
+    assert f"the 'positions' array of {path} gives 5 positions but the table has 4 rows" in (
+        res.stderr
+    )
