@@ -23,6 +23,8 @@ the default for presets) or returns those exact values (``exact=True``).
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -105,6 +107,15 @@ class Convention:
             raise ValueError(f"odd must be one of {', '.join(ODD_RULES)}; got {self.odd!r}")
         check_base(self.base)
         check_integer(self.start, "start")
+        pad = self.padding_idx
+        if pad is not None and (
+            isinstance(pad, (bool, np.bool_)) or not isinstance(pad, numbers.Integral) or pad < 0
+        ):
+            raise ValueError(f"padding_idx must be None or an integer >= 0; got {pad!r}")
+        if isinstance(self.shift, (bool, np.bool_)) or not isinstance(self.shift, numbers.Real):
+            raise TypeError(f"shift must be a real number; got {self.shift!r}")
+        if not math.isfinite(self.shift):
+            raise ValueError(f"shift must be finite; got {self.shift}")
         if self.scale not in ("1", "1/sqrt(d)"):
             raise ValueError(f"scale must be '1' or '1/sqrt(d)'; got {self.scale!r}")
         if self.dtype not in ("float16", "float32", "float64"):
@@ -545,6 +556,13 @@ def layout_permutation(d_model: int, src: str, dst: str, *, odd: str = "zero") -
     d = _check_width(d_model)
     check_layout(src)
     check_layout(dst)
+    if odd not in ODD_RULES:
+        raise ValueError(f"odd must be one of {', '.join(ODD_RULES)}; got {odd!r}")
+    if d % 2 and odd in ("error", "short"):
+        raise ValueError(
+            f"d_model {d} is odd, and the odd-width rule {odd!r} makes no table of odd width: "
+            "give the table's rule ('zero' for a zero column, 'sine' for a trailing sine)"
+        )
     where = {role: j for j, role in enumerate(_column_roles(d, src, odd))}
     return np.array([where[role] for role in _column_roles(d, dst, odd)])
 

@@ -39,6 +39,12 @@ class Grid2D:
     golden: bool = False
     base: float = 10000.0
 
+    def __post_init__(self) -> None:
+        if self.first not in ("column", "row"):
+            raise ValueError(f"first must be 'column' or 'row'; got {self.first!r}")
+        if self.spacing not in ("paper", "tensor2tensor"):
+            raise ValueError(f"spacing must be 'paper' or 'tensor2tensor'; got {self.spacing!r}")
+
     def table(self, height: int, width: int, d_model: int, *, cls_token: bool = False):
         """The ``(height·width [+1], d_model)`` table; a leading zero row with ``cls_token``.
 

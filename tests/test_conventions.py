@@ -415,3 +415,37 @@ def test_identify_tolerance_is_capped_so_noise_never_matches():
     assert any("capped at 0.5 absolute" in note for note in result.notes)
     exact = pe.sinusoidal(pos, 16, dtype=np.float32)
     assert identify(exact, pos).matched[0].residual_ulps == 0
+
+
+@pytest.mark.parametrize(
+    ("make", "exc", "match"),
+    [
+        (lambda: cv.Convention(padding_idx="1"), ValueError, "padding_idx must be None or an"),
+        (lambda: cv.Convention(padding_idx=1.5), ValueError, "padding_idx must be None or an"),
+        (lambda: cv.Convention(padding_idx=-1), ValueError, "padding_idx must be None or an"),
+        (lambda: cv.Convention(shift="1"), TypeError, "shift must be a real number"),
+        (lambda: cv.Convention(shift=float("nan")), ValueError, "shift must be finite"),
+        (
+            lambda: cv.layout_permutation(5, "interleaved", "sin|cos", odd="bogus"),
+            ValueError,
+            "odd must be one of",
+        ),
+        (
+            lambda: cv.convert(np.ones((2, 5)), "interleaved", "sin|cos"),
+            ValueError,
+            "d_model 5 is odd, and the odd-width rule 'error' makes no table of odd width",
+        ),
+    ],
+)
+def test_bad_convention_fields(make, exc, match):
+    with pytest.raises(exc, match=match):
+        make()
+
+
+def test_bad_grid2d_fields():
+    from posenc_ref.grid2d import Grid2D
+
+    with pytest.raises(ValueError, match="first must be 'column' or 'row'"):
+        Grid2D("x", "diag", "paper", "float32", "source")
+    with pytest.raises(ValueError, match="spacing must be 'paper' or 'tensor2tensor'"):
+        Grid2D("x", "row", "t2t", "float32", "source")
