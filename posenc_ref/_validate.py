@@ -80,6 +80,8 @@ def check_dtype(dtype: Any) -> np.dtype:
         dt = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"dtype must be one of {allowed}; got {dtype!r}") from exc
+    if dt.kind == "f" and not dt.isnative:
+        dt = dt.newbyteorder("=")  # '>f4' is float32 too; results come in native byte order
     if dt not in DTYPES:
         raise TypeError(f"dtype must be one of {allowed}; got {dt.name}")
     return dt
@@ -144,6 +146,8 @@ def check_positions(positions: Any) -> np.ndarray:
         return arr.astype(np.int64)
     if kind == "b":
         raise TypeError("positions must be integers; got a boolean array")
+    if kind == "O" and all(_is_integer(v) for v in arr.tolist()):
+        raise ValueError("positions must fit in int64 (|p| < 2**63); got larger integers")
     raise TypeError(f"positions must be integers; got an array of dtype {arr.dtype}")
 
 

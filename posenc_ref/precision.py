@@ -93,7 +93,7 @@ def max_exact_integer(fmt: str | npt.DTypeLike) -> int:
 
 def ulp(x: npt.ArrayLike, fmt: str | npt.DTypeLike = "float64") -> np.ndarray:
     """Unit in the last place of ``x`` in ``fmt`` (subnormal range included; ``ulp(0)`` is the
-    smallest subnormal).
+    smallest subnormal; NaN and infinities give NaN).
 
     Examples
     --------
@@ -102,13 +102,16 @@ def ulp(x: npt.ArrayLike, fmt: str | npt.DTypeLike = "float64") -> np.ndarray:
     """
     f = _format(fmt)
     a = np.abs(np.asarray(x, dtype=np.float64))
+    bad = ~np.isfinite(a)
+    a = np.where(bad, 1.0, a)
     with np.errstate(divide="ignore"):
         e = np.where(a > 0, np.floor(np.log2(np.where(a > 0, a, 1.0))), f.emin)
     # log2 can be off by one right at a power of two; correct it exactly.
     e = np.where(np.ldexp(1.0, e.astype(np.int64)) > a, e - 1, e)
     e = np.where(np.ldexp(1.0, (e + 1).astype(np.int64)) <= a, e + 1, e)
     e = np.maximum(e, f.emin)
-    return np.ldexp(1.0, (e - f.significand_bits + 1).astype(np.int64))
+    out = np.ldexp(1.0, (e - f.significand_bits + 1).astype(np.int64))
+    return np.where(bad, np.nan, out)
 
 
 def truth(
@@ -132,6 +135,9 @@ def truth(
     True
     """
     import mpmath  # deferred: ground truth is only needed by tests and docs
+
+    if isinstance(prec, bool) or not isinstance(prec, int) or prec < 64:
+        raise ValueError(f"prec must be an integer number of bits >= 64; got {prec!r}")
 
     d = check_d_model(d_model)
     b = check_base(base)

@@ -291,8 +291,22 @@ def apply_cache(
     """
     arr = _check_x(x)
     lay = _check_rope_layout(layout)
-    c = np.asarray(cos).astype(arr.dtype)
-    s = np.asarray(sin).astype(arr.dtype)
+    caches = []
+    for name, value in (("cos", cos), ("sin", sin)):
+        v = np.asarray(value)
+        if v.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must be a real numeric array; got dtype {v.dtype}")
+        # The cache must broadcast to x without changing x's shape (no silent extra rows).
+        try:
+            fits = np.broadcast_shapes(v.shape, arr.shape) == arr.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"{name} of shape {v.shape} does not broadcast to x of shape {arr.shape}"
+            )
+        caches.append(v.astype(arr.dtype))
+    c, s = caches
     a, b = _planes(arr, lay)
     rotated = _merge(-b, a, lay)
     return arr * c + rotated * s

@@ -114,3 +114,24 @@ def test_accepted_position_forms_agree():
     for form in (range(5), [0, 1, 2, 3, 4], np.arange(5, dtype=np.uint8), np.arange(5.0)):
         np.testing.assert_array_equal(pe.sinusoidal(form, 8), ref)
     assert pe.sinusoidal(0, 8).shape == (0, 8)
+
+
+def test_more_inputs_found_by_the_audit():
+    from posenc_ref import precision, rope
+
+    # A big-endian float32 dtype is float32; results come in native byte order.
+    table = pe.sinusoidal(3, 4, dtype=">f4")
+    assert table.dtype == np.float32
+    np.testing.assert_array_equal(table, pe.sinusoidal(3, 4, dtype=np.float32))
+    with pytest.raises(ValueError, match=r"positions must fit in int64"):
+        pe.sinusoidal([-(2**63) - 1], 4)
+    with pytest.raises(ValueError, match="prec must be an integer number of bits >= 64"):
+        precision.truth([1], 2, prec=0)
+    assert np.isnan(precision.ulp([np.nan, np.inf, -np.inf])).all()
+    x = np.ones((1, 4))
+    with pytest.raises(TypeError, match="cos must be a real numeric array"):
+        rope.apply_cache(x, None, None, layout="half")
+    with pytest.raises(ValueError, match=r"cos of shape \(5, 4\) does not broadcast to x"):
+        rope.apply_cache(x, np.ones((5, 4)), np.ones((5, 4)), layout="half")
+    with pytest.raises(ValueError, match=r"sin of shape \(1, 3\) does not broadcast"):
+        rope.apply_cache(x, np.ones((1, 4)), np.ones((1, 3)), layout="half")
