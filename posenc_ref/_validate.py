@@ -111,6 +111,10 @@ def check_positions(positions: Any) -> np.ndarray:
             )
         return np.arange(n, dtype=np.int64)
     if isinstance(positions, range):
+        if positions and max(abs(positions[0]), abs(positions[-1])) >= 2**63:
+            raise ValueError("positions must fit in int64 (|p| < 2**63); got a larger range")
+        if len(positions) > 2**40:
+            raise ValueError(f"positions: a range of {len(positions)} positions is too long")
         return np.arange(positions.start, positions.stop, positions.step, dtype=np.int64)
     if isinstance(positions, (bool, np.bool_, float, complex, str, bytes)):
         raise TypeError(

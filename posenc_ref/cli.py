@@ -38,6 +38,8 @@ def _parse_positions(text: str) -> range | list[int]:
             "--positions must be a count N, a range START:STOP[:STEP] or a list A,B,C; "
             f"got {text!r}"
         ) from None
+    if any(abs(v) >= 2**63 for v in ((out.start, out.stop) if isinstance(out, range) else out)):
+        raise CommandError(f"--positions must fit in int64 (|p| < 2**63); got {text!r}")
     if len(out) == 0:
         raise CommandError(f"--positions {text!r} gives no position (N must be > 0, STOP > START)")
     return out
@@ -160,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+    except OverflowError as exc:
+        print(f"error: number too large: {exc}", file=sys.stderr)
+        return 2
     except MemoryError:
         print("error: out of memory: the requested table is too large", file=sys.stderr)
         return 2

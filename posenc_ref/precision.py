@@ -329,6 +329,10 @@ def sample_positions(per_band: int = 12, seed: int = 0) -> dict[tuple[int, int],
     >>> [int(p) for p in bands[(2**23, 2**24 + 2)]]
     [8388608, 8388609, 16777215, 16777216, 16777217]
     """
+    if isinstance(per_band, bool) or not isinstance(per_band, int) or per_band < 0:
+        raise ValueError(f"per_band must be an integer >= 0; got {per_band!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
     rng = np.random.default_rng(seed)
     edges = {0, *range(64), 2**26 - 1}
     for k in range(1, 27):
@@ -356,6 +360,11 @@ def accuracy_report(
     """
     from .sinusoidal import sinusoidal
 
+    if check_base(base) < 1:
+        raise ValueError(
+            f"base must be > 1 for the accuracy report: it samples positions up to 2**26, which "
+            f"the contract covers only while every frequency is at most 1; got base {base}"
+        )
     rows = []
     for (lo_, hi_), pos in sample_positions(per_band, seed).items():
         t_hi, t_lo = truth(pos, d_model, base=base)

@@ -163,3 +163,20 @@ def test_identify_blames_the_file_for_its_positions(tmp_path):
     assert f"the 'positions' array of {path} gives 5 positions but the table has 4 rows" in (
         res.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["accuracy", "--per-band", "-1"], "per_band must be an integer >= 0"),
+        (["accuracy", "--seed", "-1"], "seed must be an integer >= 0"),
+        (["accuracy", "--base", "0.5"], "base must be > 1 for the accuracy report"),
+        (["table", "--d-model", "4", "--positions", "99999999999999999999999"], "fit in int64"),
+    ],
+)
+def test_more_one_line_errors(args, message):
+    res = run(*args)
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: ")
+    assert message in res.stderr
+    assert res.stderr.count("\n") == 1
