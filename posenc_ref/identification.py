@@ -255,13 +255,13 @@ def _residual(x: np.ndarray, ref: np.ndarray, eps: float) -> float:
 MAX_TOLERANCE_ABS = 0.5
 
 
-def _tolerance(pos: np.ndarray, eps: float) -> tuple[float, bool]:
-    """The tolerance in eps, ``2 + 2·max|p|`` capped at :data:`MAX_TOLERANCE_ABS`; and whether
-    the cap applied."""
+def _tolerance(pos: np.ndarray, eps: float) -> tuple[float, int]:
+    """The tolerance in eps, ``2 + 2·max|p|`` capped at :data:`MAX_TOLERANCE_ABS`, and ``max|p|``
+    if the cap applied (else 0)."""
     big = max(-int(pos.min()), int(pos.max())) if pos.size else 0
     tol = 2.0 + 2.0 * big
     cap = MAX_TOLERANCE_ABS / eps
-    return min(tol, cap), tol > cap
+    return min(tol, cap), big if tol > cap else 0
 
 
 def _candidates(x: np.ndarray, pos: np.ndarray, eps: float, fitted: dict | None) -> list[Match]:
@@ -373,11 +373,11 @@ def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Id
         raise ValueError(f"positions has {len(pos_given)} entries but the table is {a.shape}")
     results.sort(key=lambda r: (r[1], 0.0 if r[1] else r[0], r[2]))
     _, _, transposed, y, fitted, notes, cands, pos = results[0]
-    tol, capped = _tolerance(pos, eps)
-    if capped:
+    tol, capped_at = _tolerance(pos, eps)
+    if capped_at:
         notes = [
             *notes,
-            f"positions up to |p| = {max(-int(pos.min()), int(pos.max()))}: an original that "
+            f"positions up to |p| = {capped_at}: an original that "
             f"computes in {dt.name} is off by up to about |p|·eps there, so the tolerance is "
             f"capped at {MAX_TOLERANCE_ABS} absolute and only closer tables can match",
         ]

@@ -282,6 +282,16 @@ def attention_factor(scaling: RopeScaling | None) -> float:
     return 0.1 * math.log(scaling.factor) + 1.0 if scaling.factor > 1 else 1.0
 
 
+def _checked(d_head: Any, scaling: Any, base: Any, seq_len: Any) -> tuple:
+    """Validated ``(d, scaling, base, seq_len)`` for :func:`_pair`."""
+    d = _check_d_head(d_head)
+    b = check_base(base)
+    seq = _check_scaling(scaling, seq_len)
+    if scaling is not None and scaling.kind == "dynamic" and d < 4:
+        raise ValueError("d_head must be >= 4 for 'dynamic' scaling (its exponent is d/(d-2))")
+    return d, scaling, b, seq
+
+
 def _check_scaling(scaling: Any, seq_len: Any) -> int | None:
     if scaling is not None and not isinstance(scaling, RopeScaling):
         raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
@@ -383,12 +393,7 @@ def scaled_frequencies(
     >>> int(np.sum(ratio == 1)), int(np.sum(ratio == 1 / 8)), ratio[29:35].round(4)
     (29, 29, array([0.8282, 0.6437, 0.4935, 0.3711, 0.2714, 0.1902]))
     """
-    d = _check_d_head(d_head)
-    b = check_base(base)
-    seq = _check_scaling(scaling, seq_len)
-    if scaling is not None and scaling.kind == "dynamic" and d < 4:
-        raise ValueError("d_head must be >= 4 for 'dynamic' scaling (its exponent is d/(d-2))")
-    return _pair(d, scaling, b, seq)[0]
+    return _pair(*_checked(d_head, scaling, base, seq_len))[0]
 
 
 def scaled_rope_pairs(
@@ -423,12 +428,8 @@ def scaled_rope_pairs(
     >>> np.array_equal(cos, rope_pairs([1], 8)[0])
     True
     """
-    d = _check_d_head(d_head)
-    b = check_base(base)
+    d, scaling, b, seq = _checked(d_head, scaling, base, seq_len)
     dt = check_dtype(dtype)
-    seq = _check_scaling(scaling, seq_len)
-    if scaling is not None and scaling.kind == "dynamic" and d < 4:
-        raise ValueError("d_head must be >= 4 for 'dynamic' scaling (its exponent is d/(d-2))")
     pos = check_positions(positions)
     hi, lo = _pair(d, scaling, b, seq)
     check_position_range(pos, float(hi.max()))
