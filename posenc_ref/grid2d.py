@@ -65,6 +65,11 @@ class Grid2D:
             raise ValueError(
                 f"d_model must be a positive multiple of 4 (two sin/cos axes); got {d}"
             )
+        if self.spacing == "tensor2tensor" and d < 8:
+            raise ValueError(
+                f"d_model must be >= 8 for {self.name!r}: its endpoint-inclusive spacing divides "
+                f"by d_model/4 - 1 frequencies per axis; got {d}"
+            )
         conv = Convention(layout="sin|cos", spacing=self.spacing, base=self.base)
         rows, cols = np.divmod(np.arange(h * w), w)
         per_row = conv.table(np.arange(h), d // 2, exact=True)[rows]

@@ -381,7 +381,13 @@ def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Id
             f"computes in {dt.name} is off by up to about |p|·eps there, so the tolerance is "
             f"capped at {MAX_TOLERANCE_ABS} absolute and only closer tables can match",
         ]
-    if fitted is None:
+    if fitted is None and any(m.residual_ulps <= tol for m in cands):
+        notes = [
+            *notes,
+            "parameters not fitted (the rows are not consecutive positions); the presets were "
+            "compared at the given positions",
+        ]
+    elif fitted is None:
         notes = [
             *notes,
             "no sin/cos structure found: columns do not pair into sin² + cos² = 1, or the rows "

@@ -449,3 +449,19 @@ def test_bad_grid2d_fields():
         Grid2D("x", "diag", "paper", "float32", "source")
     with pytest.raises(ValueError, match="spacing must be 'paper' or 'tensor2tensor'"):
         Grid2D("x", "row", "t2t", "float32", "source")
+
+
+def test_identify_sparse_positions_does_not_contradict_its_verdict():
+    pos = np.array([0, 5, 100, 1000])
+    result = identify(pe.sinusoidal(pos, 16, dtype=np.float32), pos)
+    assert result.matched
+    assert not any("no sin/cos structure" in note for note in result.notes)
+    assert any("compared at the given positions" in note for note in result.notes)
+
+
+def test_grid2d_endpoint_inclusive_needs_two_frequencies_per_axis():
+    from posenc_ref.grid2d import GRID_2D
+
+    with pytest.raises(ValueError, match=r"d_model must be >= 8 for 'big-vision'"):
+        GRID_2D["big-vision"].table(2, 2, 4)
+    assert GRID_2D["big-vision"].table(2, 2, 8).shape == (4, 8)
