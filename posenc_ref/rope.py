@@ -609,11 +609,10 @@ def identify_rope_cache(
     fmt = _value_format(c if s is None else np.concatenate([c, s]))
     if base is not None:
         base = check_base(base)
-    if scaling is not None:
-        from . import rope_scaling  # deferred: rope_scaling builds on this module
+    from . import rope_scaling  # deferred: rope_scaling builds on this module
 
-        if not isinstance(scaling, rope_scaling.RopeScaling):
-            raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
+    if scaling is not None and not isinstance(scaling, rope_scaling.RopeScaling):
+        raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
 
     candidates: list[tuple[str, int, np.ndarray, np.ndarray | None]] = []
     if width % 2 == 0:
@@ -637,13 +636,17 @@ def identify_rope_cache(
         bases = list(COMMON_BASES) if base is None else [base]
         if base is None and math.isfinite(fitted) and fitted > 0 and fitted != 1:
             bases.append(float(f"{fitted:.6g}"))
-        for b in dict.fromkeys(bases):
+        trials = [(b, scaling) for b in dict.fromkeys(bases)]
+        if scaling is None and base is None and not geometric:
+            # Frequencies that no base explains: try the scalings of well-known models.
+            trials += [(b, sc) for sc, b in rope_scaling.KNOWN_SCALINGS.values()]
+        for b, sc in trials:
             try:
-                if scaling is None:
+                if sc is None:
                     ref_c, ref_s = rope_pairs(pos, d, base=b)
                 else:
-                    ref_c, ref_s = rope_scaling.scaled_rope_pairs(pos, d, scaling, base=b)
-                    m = rope_scaling.attention_factor(scaling)
+                    ref_c, ref_s = rope_scaling.scaled_rope_pairs(pos, d, sc, base=b)
+                    m = rope_scaling.attention_factor(sc)
                     ref_c, ref_s = m * ref_c, m * ref_s
             except ValueError:
                 continue
@@ -664,7 +667,7 @@ def identify_rope_cache(
                     float(diff.max()),
                     n,
                     geometric,
-                    scaling,
+                    sc,
                 )
             )
     out.sort(key=lambda m: (m.max_ulp, m.layout == "pairs", m.base))

@@ -48,6 +48,7 @@ from ._validate import check_base, check_dtype, check_position_range, check_posi
 from .rope import _check_d_head
 
 __all__ = [
+    "KNOWN_SCALINGS",
     "SCALING_KINDS",
     "RopeScaling",
     "attention_factor",
@@ -261,6 +262,25 @@ _OWN_FIELDS_BY_KIND = {
     "yarn": ("beta_fast", "beta_slow", "truncate", "attention_factor"),
 }
 _OWN_FIELDS = tuple(f for names in _OWN_FIELDS_BY_KIND.values() for f in names)
+
+KNOWN_SCALINGS: dict[str, tuple[RopeScaling, float]] = {
+    "llama-3.1": (
+        RopeScaling(
+            "llama3", 8.0, original_max_positions=8192, low_freq_factor=1.0, high_freq_factor=4.0
+        ),
+        500000.0,
+    ),
+    "qwen2.5-yarn": (RopeScaling("yarn", 4.0, original_max_positions=32768), 1000000.0),
+}
+"""Scalings of released models, with their base, that
+:func:`posenc_ref.rope.identify_rope_cache` tries on a cache whose frequencies no base explains.
+
+- ``"llama-3.1"``: meta-llama/llama-models ``models/llama3/reference_impl/model.py``
+  (``apply_scaling``: factor 8, low_freq_factor 1, high_freq_factor 4, 8192 positions), base
+  500000 (meta-llama/llama3 ``rope_theta``).
+- ``"qwen2.5-yarn"``: the long-context setting of the Qwen2.5 model cards (YaRN, factor 4,
+  original 32768 positions), base 1e6 (their ``rope_theta``).
+"""
 
 
 def attention_factor(scaling: RopeScaling | None) -> float:

@@ -502,8 +502,12 @@ def test_identify_flags_and_matches_scaled_hf_caches(name):
 
     g = load(GOLDEN / f"{name}.npz")
     scaling, _ = golden_scaling(g)
-    plain = identify_rope_cache(g["cos"], g["sin"], positions=g["positions"])[0]
-    assert plain.geometric is False
+    # Without a scaling: the frequencies fit no base, and the known scaling of the model is found.
+    auto = identify_rope_cache(g["cos"], g["sin"], positions=g["positions"])
+    assert auto[0].geometric is False
+    assert auto[0].scaling == scaling
+    assert auto[0].base == float(g["base"])
+    plain = next(m for m in auto if m.scaling is None)  # the best unscaled explanation
     assert "not base**(-2k/d) for any base" in plain.verdict
     assert plain.max_abs > 1  # the wrong frequencies: whole turns off far out
     scaled = identify_rope_cache(
@@ -530,7 +534,9 @@ def test_identify_scaled_reference_caches():
     assert best.max_ulp <= 2.5
     # Linear scaling is never geometric (ω_0 = 1/s); NTK is: it is a plain RoPE, larger base.
     c, s = rs.scaled_rope_pairs(64, 32, rs.RopeScaling("linear", 2.0), dtype=np.float32)
-    assert identify_rope_cache(c, s)[0].geometric is False
+    unknown = identify_rope_cache(c, s)[0]  # a scaling that is not in KNOWN_SCALINGS
+    assert unknown.geometric is False
+    assert "a scaled RoPE" in unknown.verdict
     dyn = rs.RopeScaling("dynamic", 2.0, original_max_positions=4096)
     c, s = rs.scaled_rope_pairs(64, 128, dyn, seq_len=16384, dtype=np.float32)
     best = identify_rope_cache(c, s)[0]
@@ -538,6 +544,17 @@ def test_identify_scaled_reference_caches():
     assert best.fitted_base == pytest.approx(10000 * 7 ** (128 / 126), rel=1e-6)
     with pytest.raises(TypeError, match="scaling must be a RopeScaling"):
         identify_rope_cache(c, s, scaling={"rope_type": "linear"})
+
+
+def test_known_scalings_are_the_golden_configurations():
+    """KNOWN_SCALINGS holds exactly the settings of the Llama 3.1 and Qwen2.5 goldens."""
+    for key, name in (
+        ("llama-3.1", "llama3_f8_base500000_d128"),
+        ("qwen2.5-yarn", "yarn_f4_base1e6_d128"),
+    ):
+        g = load(GOLDEN / f"{name}.npz")
+        scaling, _ = golden_scaling(g)
+        assert rs.KNOWN_SCALINGS[key] == (scaling, float(g["base"]))
 
 
 def test_cli_identify_with_a_model_config(tmp_path):
@@ -571,8 +588,8 @@ def test_cli_identify_with_a_model_config(tmp_path):
     assert res.returncode == 0
     assert "scaled by RopeScaling(kind='llama3', factor=8.0" in res.stdout
     assert "base = 500000" in res.stdout
-    res = run()
-    assert "a scaled RoPE" in res.stdout
+    res = run()  # without the config: the known Llama 3.1 scaling is found anyway
+    assert "scaled by RopeScaling(kind='llama3', factor=8.0" in res.stdout
     # Errors: one line, exit 2.
     for text, message in (
         ("{not json", "not valid JSON"),
