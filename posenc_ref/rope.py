@@ -378,10 +378,11 @@ def decay_bound(
 ) -> np.ndarray:
     r"""RoFormer's "long-term decay" quantity: :math:`\frac{1}{d/2}\sum_{j=1}^{d/2} |S_j(\Delta)|`.
 
-    With :math:`S_j(\Delta) = \sum_{k=0}^{j-1} e^{i\Delta\omega_k}`, Abel summation gives, for
-    any query and key with complex pair values :math:`h_k = \overline{q_{(k)}}\,k_{(k)}`,
+    With :math:`S_j(\Delta) = \sum_{k=0}^{j-1} e^{\mathrm{i}\Delta\omega_k}`, Abel summation gives,
+    for any query ``q`` and key ``v`` with complex pair values
+    :math:`h_k = \overline{q_{(k)}}\,v_{(k)}` (``k`` the pair index),
 
-    .. math:: \Bigl|\sum_{k} h_k e^{i\Delta\omega_k}\Bigr| \le
+    .. math:: \Bigl|\sum_{k} h_k e^{\mathrm{i}\Delta\omega_k}\Bigr| \le
               \max_k |h_{k+1} - h_k| \sum_{j=1}^{d/2} |S_j(\Delta)|
 
     (``thm-rope-decay-bound``, with :math:`h_{d/2} = 0`). The paper plots this bound, divided by
@@ -480,7 +481,7 @@ class RopeMatch:
         )
         if not self.geometric and self.scaling is None:
             text += (
-                "; the frequencies are not base**(-2k/d) for any base: a scaled RoPE (linear, "
+                "; the frequencies are not base**(-2i/d) for any base: a scaled RoPE (linear, "
                 "YaRN, llama3)? Compare with its RopeScaling (posenc_ref.rope_scaling)"
             )
         return text

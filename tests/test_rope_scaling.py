@@ -346,6 +346,7 @@ def test_hf_scaled_cache(path):
     g = load(path)
     scaling, seq = golden_scaling(g)
     d, base, pos = int(g["d_head"]), float(g["base"]), g["positions"]
+    assert (pos.size, int(pos.max())) == (12, 131071)  # as the page says
     m = rs.attention_factor(scaling)
     cos, sin = rs.scaled_rope_pairs(pos, d, scaling, base=base, seq_len=seq)
     w = rs.scaled_frequencies(d, scaling, base=base, seq_len=seq)
@@ -508,7 +509,7 @@ def test_identify_flags_and_matches_scaled_hf_caches(name):
     assert auto[0].scaling == scaling
     assert auto[0].base == float(g["base"])
     plain = next(m for m in auto if m.scaling is None)  # the best unscaled explanation
-    assert "not base**(-2k/d) for any base" in plain.verdict
+    assert "not base**(-2i/d) for any base" in plain.verdict
     assert plain.max_abs > 1  # the wrong frequencies: whole turns off far out
     scaled = identify_rope_cache(
         g["cos"], g["sin"], positions=g["positions"], scaling=scaling, base=float(g["base"])
@@ -516,7 +517,7 @@ def test_identify_flags_and_matches_scaled_hf_caches(name):
     assert scaled.layout == "half"
     assert scaled.scaling == scaling
     assert repr(scaling) in scaled.verdict
-    assert "not base**(-2k/d)" not in scaled.verdict
+    assert "not base**(-2i/d)" not in scaled.verdict
     # Left: Hugging Face's float32 angle, at most p·2**-24 ≈ 0.0078 rad at p = 131071.
     assert scaled.max_abs <= 131071 * 2.0**-24 * rs.attention_factor(scaling) + 1e-6
 
