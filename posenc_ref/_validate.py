@@ -111,10 +111,12 @@ def check_positions(positions: Any) -> np.ndarray:
             )
         return np.arange(n, dtype=np.int64)
     if isinstance(positions, range):
-        if positions and max(abs(positions[0]), abs(positions[-1])) >= 2**63:
+        # From the bounds: len() of a range longer than 2**63 raises OverflowError.
+        if max(abs(positions.start), abs(positions.stop)) > 2**63:
             raise ValueError("positions must fit in int64 (|p| < 2**63); got a larger range")
-        if len(positions) > 2**40:
-            raise ValueError(f"positions: a range of {len(positions)} positions is too long")
+        count = max(0, -(-(positions.stop - positions.start) // positions.step))
+        if count > 2**40:
+            raise ValueError(f"positions: a range of {count} positions is too long")
         return np.arange(positions.start, positions.stop, positions.step, dtype=np.int64)
     if isinstance(positions, (bool, np.bool_, float, complex, str, bytes)):
         raise TypeError(
@@ -155,12 +157,19 @@ def check_positions(positions: Any) -> np.ndarray:
     raise TypeError(f"positions must be integers; got an array of dtype {arr.dtype}")
 
 
+def max_abs_position(pos: np.ndarray) -> int:
+    """``max |p|`` of a non-empty int64 array, as a Python int.
+
+    Computed from the extremes: ``np.abs(-2**63)`` overflows int64 back to a negative number.
+    """
+    return max(-int(pos.min()), int(pos.max()))
+
+
 def check_position_range(pos: np.ndarray, max_omega: float) -> None:
     """Raise if some |p| * max_omega reaches :data:`POSITION_LIMIT` (outside the contract)."""
     if pos.size == 0:
         return
-    # In Python integers: np.abs(-2**63) overflows int64 back to a negative number.
-    big = max(-int(pos.min()), int(pos.max()))
+    big = max_abs_position(pos)
     if max_omega <= 1.0:
         if big >= POSITION_LIMIT:
             raise ValueError(

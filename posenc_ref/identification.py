@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from ._validate import max_abs_position
 from .conventions import PRESETS, Convention, _column_roles
 
 __all__ = ["Identification", "Match", "identify"]
@@ -258,7 +259,7 @@ MAX_TOLERANCE_ABS = 0.5
 def _tolerance(pos: np.ndarray, eps: float) -> tuple[float, int]:
     """The tolerance in eps, ``2 + 2·max|p|`` capped at :data:`MAX_TOLERANCE_ABS`, and ``max|p|``
     if the cap applied (else 0)."""
-    big = max(-int(pos.min()), int(pos.max())) if pos.size else 0
+    big = max_abs_position(pos) if pos.size else 0
     tol = 2.0 + 2.0 * big
     cap = MAX_TOLERANCE_ABS / eps
     return min(tol, cap), big if tol > cap else 0

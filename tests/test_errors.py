@@ -125,6 +125,10 @@ def test_more_inputs_found_by_the_audit():
     np.testing.assert_array_equal(table, pe.sinusoidal(3, 4, dtype=np.float32))
     with pytest.raises(ValueError, match=r"positions must fit in int64"):
         pe.sinusoidal([-(2**63) - 1], 4)
+    with pytest.raises(ValueError, match=r"positions must fit in int64.*larger range"):
+        pe.sinusoidal(range(2**64), 4)  # len() of this range would overflow
+    with pytest.raises(ValueError, match=r"a range of 4611686018427387904 positions is too long"):
+        pe.sinusoidal(range(2**62), 4)
     with pytest.raises(ValueError, match="prec must be an integer number of bits >= 64"):
         precision.truth([1], 2, prec=0)
     assert np.isnan(precision.ulp([np.nan, np.inf, -np.inf])).all()
