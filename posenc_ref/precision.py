@@ -225,6 +225,7 @@ def naive_frequencies(
     base: float = 10000.0,
     dtype: npt.DTypeLike = np.float32,
     method: str = "pow",
+    exact_functions: bool = False,
 ) -> np.ndarray:
     """Frequencies computed the textbook way, every operation in ``dtype``.
 
@@ -233,22 +234,57 @@ def naive_frequencies(
     then multiplies that relative error by the size of its argument (up to ``ln(base)``), so it is
     the less accurate of the two; :func:`frequency_truth` gives the exact values to compare with.
 
+    ``exact_functions=True`` evaluates every elementary function (``log``, ``exp``, ``pow``)
+    exactly and rounds it correctly to ``dtype``, leaving only the rounding of ``+ - * /``: the
+    error of the *formula*, the same on every machine. With ``False`` (the default) NumPy's own
+    functions run, whose last bits depend on the CPU's SIMD path and the C library.
+
     Examples
     --------
     >>> naive_frequencies(4, dtype=np.float64, method="pow")
     array([1.  , 0.01])
+    >>> hi, lo = frequency_truth(512)
+    >>> w = naive_frequencies(512, method="exp-log", exact_functions=True)
+    >>> round(float(ulp_error(w, hi, lo).max()), 2)    # float32, even with a perfect exp
+    7.02
     """
     d = check_d_model(d_model)
     b = check_base(base)
     dt = check_dtype(dtype)
     two_i = np.arange(0, d, 2).astype(dt)
     if method == "pow":
-        w = dt.type(b) ** (-two_i / dt.type(d))
+        exponent = -two_i / dt.type(d)
+        if exact_functions:
+            b_dt = float(dt.type(b))
+            w = _exactly(lambda mp, e: mp.power(b_dt, e), exponent, dt)
+        else:
+            w = dt.type(b) ** exponent
     elif method == "exp-log":
-        w = np.exp(two_i * (-dt.type(math.log(b)) / dt.type(d)))
+        if exact_functions:
+            log_b = _exactly(lambda mp, x: mp.log(x), np.array([b]), dt)[0]
+        else:
+            log_b = dt.type(math.log(b))
+        argument = two_i * (-log_b / dt.type(d))
+        w = _exactly(lambda mp, x: mp.exp(x), argument, dt) if exact_functions else np.exp(argument)
     else:
         raise ValueError(f"method must be 'pow' or 'exp-log'; got {method!r}")
     return w.astype(dt)
+
+
+def _exactly(fn, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``fn(mpmath, v)`` for every element ``v`` of ``x``, at 160 bits, correctly rounded to
+    ``dtype``: an elementary function without the platform's rounding."""
+    import mpmath
+
+    values = np.asarray(x, dtype=np.float64)  # float16/32 values are exact in float64
+    hi = np.empty(values.size)
+    lo = np.empty(values.size)
+    with mpmath.workprec(160):
+        for k, v in enumerate(values.ravel().tolist()):
+            y = fn(mpmath, mpmath.mpf(v))
+            hi[k] = h = float(y)  # nearest float64
+            lo[k] = float(y - h)
+    return correctly_rounded(hi, lo, dtype).reshape(values.shape)
 
 
 def frequency_truth(
@@ -280,6 +316,7 @@ def naive(
     base: float = 10000.0,
     dtype: npt.DTypeLike = np.float32,
     frequencies: str = "pow",
+    exact_functions: bool = False,
 ) -> np.ndarray:
     """The textbook formula with every operation in ``dtype`` (interleaved layout).
 
@@ -289,21 +326,33 @@ def naive(
     error grows like ``|pos| * u`` (``u`` the unit roundoff of ``dtype``), so it is shown on the
     precision page next to :func:`posenc_ref.sinusoidal`, never used as a reference.
 
+    ``exact_functions=True`` evaluates ``log``, ``exp``, ``pow``, ``sin`` and ``cos`` exactly and
+    rounds each result correctly to ``dtype`` (see :func:`naive_frequencies`): the error that the
+    formula itself carries, identical on every machine (slow: use a few rows).
+
     Examples
     --------
     At position 2**24 + 1 the float32 position itself is already wrong by one:
 
     >>> naive([2**24 + 1], 2)[0, 0] == np.sin(np.float32(2**24))
     np.True_
+    >>> naive([2**24 + 1], 2, exact_functions=True)[0, 0] == np.float32(math.sin(2**24))
+    np.True_
     """
     dt = check_dtype(dtype)
     pos = check_positions(positions).astype(dt)
-    w = naive_frequencies(d_model, base=base, dtype=dt, method=frequencies)
+    w = naive_frequencies(
+        d_model, base=base, dtype=dt, method=frequencies, exact_functions=exact_functions
+    )
     d = w.size * 2
     angle = pos[:, None] * w.astype(dt)
     out = np.empty((pos.shape[0], d), dtype=dt)
-    out[:, 0::2] = np.sin(angle)
-    out[:, 1::2] = np.cos(angle)
+    if exact_functions:
+        out[:, 0::2] = _exactly(lambda mp, x: mp.sin(x), angle, dt)
+        out[:, 1::2] = _exactly(lambda mp, x: mp.cos(x), angle, dt)
+    else:
+        out[:, 0::2] = np.sin(angle)
+        out[:, 1::2] = np.cos(angle)
     return out
 
 
