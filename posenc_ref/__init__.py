@@ -19,13 +19,15 @@ from .sinusoidal import frequencies, sinusoidal, textbook_pe, textbook_table, wa
 
 __version__ = "0.3.0"
 
-#: Names loaded on first use from posenc_ref.conventions / posenc_ref.identification, so that
-#: ``import posenc_ref`` does not build the framework catalogue.
+#: Names loaded on first use from posenc_ref.conventions / posenc_ref.identification /
+#: posenc_ref.rope_identification, so that ``import posenc_ref`` does not build the framework
+#: catalogue.
 _LAZY = {
     "Convention": "conventions",
     "PRESETS": "conventions",
     "convert": "conventions",
     "identify": "identification",
+    "identify_rope_cache": "rope_identification",
 }
 
 
@@ -50,6 +52,7 @@ __all__ = [
     "exponent",
     "frequencies",
     "identify",
+    "identify_rope_cache",
     "pair_to_column",
     "rope_cache",
     "rope_permutation",

@@ -29,9 +29,8 @@ import functools
 
 import numpy as np
 
-from . import _kernel
+from . import _exact, _kernel
 
-_SPLITTER = 134217729.0  # 2**27 + 1
 _GRID = 2.0**26
 _SMALL_SQUARED = 2.0**-38  # recompute entries with |S| < 2**-19
 
@@ -39,33 +38,22 @@ _SMALL_SQUARED = 2.0**-38  # recompute entries with |S| < 2**-19
 @functools.lru_cache(maxsize=256)
 def _power(d_model: int, base: float, j: int) -> tuple[np.ndarray, ...]:
     """``cos`` and ``sin`` of ``2**j * w_i`` as double-doubles ``(c_hi, c_lo, s_hi, s_lo)``."""
-    import mpmath
-
-    half = d_model // 2
-    out = np.empty((4, half))
-    with mpmath.workprec(160):
-        r = mpmath.power(mpmath.mpf(base), mpmath.mpf(-2) / d_model)
-        w = mpmath.mpf(1)
-        for i in range(half):
-            c, s = mpmath.cos_sin(mpmath.ldexp(w, j))
-            ch, sh = float(c), float(s)
-            out[:, i] = ch, float(c - ch), sh, float(s - sh)
-            w *= r
-    out.flags.writeable = False
-    return tuple(out)
-
-
-def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    t = a * _SPLITTER
-    hi = t - (t - a)
-    return hi, a - hi
+    omegas = _exact.exact_frequencies(d_model, base)
+    with _exact.working_precision(_exact.WORK_BITS) as ctx:
+        pairs = [ctx.cos_sin(ctx.ldexp(w, j)) for w in omegas]
+        c_hi, c_lo = _exact.double_double([c for c, _ in pairs])
+        s_hi, s_lo = _exact.double_double([s for _, s in pairs])
+    out = (c_hi, c_lo, s_hi, s_lo)
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def _dd_mul(ah, al, bh, bl):
     """Double-double product (Dekker's two-product, no FMA needed)."""
     p = ah * bh
-    a1, a2 = _split(ah)
-    b1, b2 = _split(bh)
+    a1, a2 = _kernel.split(ah)
+    b1, b2 = _kernel.split(bh)
     e = ((a1 * b1 - p) + a1 * b2 + a2 * b1) + a2 * b2
     e = e + (ah * bl + al * bh)
     s = p + e

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _faithful64, _kernel
+from . import _faithful64, _kernel, _layout
 
 #: Absolute error bound used to detect entries near a rounding boundary (see the module text):
 #: 2**-49 = 1.8e-15, four times the worst case of the product and six times the measured maximum.
@@ -60,32 +60,13 @@ def block_size(n: int) -> int:
     return 1 << k
 
 
-def _views(out: np.ndarray, layout: str) -> tuple[np.ndarray, np.ndarray]:
-    """The (sine, cosine) column views of ``out`` for a layout."""
-    half = out.shape[1] // 2
-    if layout == "interleaved":
-        return out[:, 0::2], out[:, 1::2]
-    if layout == "sin|cos":
-        return out[:, :half], out[:, half:]
-    return out[:, half:], out[:, :half]
-
-
-def _columns(pair: np.ndarray, component: np.ndarray, half: int, layout: str) -> np.ndarray:
-    """Output column of the sine (component 0) or cosine (1) of ``pair``."""
-    if layout == "interleaved":
-        return 2 * pair + component
-    if layout == "sin|cos":
-        return pair + half * component
-    return pair + half * (1 - component)
-
-
 def table(pos: np.ndarray, d_model: int, base: float, layout: str, dtype: np.dtype) -> np.ndarray:
     """The table for validated arguments (int64 positions, checked range); see ``sinusoidal``."""
     n = pos.shape[0]
     out = np.empty((n, d_model), dtype=dtype)
-    w_hi, w_lo = _kernel.frequency_pair(d_model, base)
+    w_hi, w_lo = _kernel.frequencies_dd(d_model, base)
     if n >= MIN_BLOCKED_ROWS and dtype == np.float64 and _consecutive(pos):
-        views, inter = _views(out, layout), layout == "interleaved"
+        views, inter = _layout.components(out, layout), layout == "interleaved"
         size = block_size(n)
         _faithful64.fill(out, int(pos[0]), w_hi, w_lo, views, inter, base, size, CHUNK_PAIRS)
         return out
@@ -110,18 +91,21 @@ def _direct(
     """Every entry from the compensated kernel, in row chunks written into ``out``."""
     n, d = out.shape
     half = d // 2
-    sin_view, cos_view = _views(out, layout)
+    sin_view, cos_view = _layout.components(out, layout)
     rows = max(1, CHUNK_PAIRS // max(half, 1))
+    pairs = np.arange(half)
     for start in range(0, n, rows):
         stop = min(start + rows, n)
-        s, c = _kernel.compensated(pos[start:stop, None], w_hi, w_lo)
+        block = pos[start:stop, None]
+        s, c = _kernel.compensated(block, w_hi, w_lo)
         if out.dtype != np.float64:
-            s, c = _kernel.round_checked(s, c, pos[start:stop], d, base, out.dtype)
+            s = _kernel.round_entries(s, block, pairs, _layout.SIN, d, base, out.dtype)
+            c = _kernel.round_entries(c, block, pairs, _layout.COS, d, base, out.dtype)
         sin_view[start:stop] = s
         cos_view[start:stop] = c
 
 
-def _pair_table(pos: np.ndarray, w_hi: np.ndarray, w_lo: np.ndarray, conj: bool) -> np.ndarray:
+def _rotor_table(pos: np.ndarray, w_hi: np.ndarray, w_lo: np.ndarray, conj: bool) -> np.ndarray:
     """``sin + i cos`` (or ``cos - i sin`` when ``conj``) of ``pos * w`` as complex128."""
     z = np.empty((pos.shape[0], w_hi.shape[0]), dtype=np.complex128)
     for start in range(0, pos.shape[0], 2048):
@@ -161,15 +145,15 @@ def _blocked(
             return False  # scattered positions: the base table would be as large as the output
         bases = coarse << shift
         offset = pos & (size - 1)
-    za = _pair_table(bases, w_hi, w_lo, conj=False)
-    eb = _pair_table(np.arange(size, dtype=np.int64), w_hi, w_lo, conj=True)
+    za = _rotor_table(bases, w_hi, w_lo, conj=False)
+    eb = _rotor_table(np.arange(size, dtype=np.int64), w_hi, w_lo, conj=True)
 
     blocks_per_chunk = max(1, CHUNK_PAIRS // (size * max(half, 1)))
     rows = blocks_per_chunk * size
     # Short tables never take the broadcast branch below (it needs `rows` rows): size to n.
     scratch = np.empty((min(rows, n), half), dtype=np.complex128)
     checker = _Checker(min(rows, n), d, out.dtype)
-    sin_view, cos_view = _views(out, layout)
+    sin_view, cos_view = _layout.components(out, layout)
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         z = scratch[: stop - start]
@@ -250,4 +234,4 @@ def _recheck(
     s, c = _kernel.compensated(p, w_hi[pair], w_lo[pair])
     y64 = np.where(component == 0, s, c)
     y = _kernel.round_entries(y64, p, pair, component, 2 * half, base, out.dtype)
-    out[row, _columns(pair, component, half, layout)] = y
+    out[row, _layout.column(pair, component, half, layout)] = y

@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import math
@@ -120,22 +119,38 @@ def methods() -> list[tuple[str, str, Method]]:
         ("plain vectorized float64", "float64", _plain_float64),
         ("product only float32 (no rounding check)", "float32", _product_only),
     ]
-    try:
-        import torch
-    except ImportError:
+    torch = _torch()
+    if torch is None:
         return found
     found.append(("torch CPU float32 (tutorial)", "float32", _torch_tutorial(torch, torch.float32)))
     found.append(("torch CPU float64 (tutorial)", "float64", _torch_tutorial(torch, torch.float64)))
     return found
 
 
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+#: Each timed sample runs the method often enough to last at least this long, so that tiny
+#: tables (and the floors of --quick) are timed well above the clock's resolution.
+MIN_SAMPLE_SECONDS = 0.005
+
+
 def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    start = time.perf_counter()
     fn()  # warm-up: caches (frequencies), page mappings, lazy imports
+    once = time.perf_counter() - start
+    number = max(1, math.ceil(MIN_SAMPLE_SECONDS / max(once, 1e-9)))
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
     return 1e3 * statistics.median(times)
 
 
@@ -180,9 +195,13 @@ def _max_ulp(table: Any, rows: np.ndarray, truth: tuple[np.ndarray, np.ndarray])
 
 
 def verify_float32(n: int, d: int) -> dict[str, int]:
-    """Check every entry of the reference float32 table (see the module text)."""
-    import mpmath
+    """Check every entry of the reference float32 table (see the module text).
 
+    Independent of the reference's own rounding code: the expected values are the faithful
+    float64 table rounded to float32, except near a float32 rounding boundary, where they come
+    from :func:`posenc_ref.precision.truth` (mpmath) and
+    :func:`posenc_ref.precision.correctly_rounded`.
+    """
     y32 = posenc_ref.sinusoidal(n, d, dtype=np.float32)
     rechecked = misrounded = 0
     step = max(1, 2**22 // d)  # rows per chunk: bounds the float64 temporaries
@@ -191,22 +210,14 @@ def verify_float32(n: int, d: int) -> dict[str, int]:
         expected = y64.astype(np.float32)
         margin = 2 * np.spacing(np.abs(y64))  # y64 is faithful: within one ulp of the exact value
         near = (y64 - margin).astype(np.float32) != (y64 + margin).astype(np.float32)
-        rows, cols = np.nonzero(near)
-        with mpmath.workprec(128):
-            for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
-                angle = (start + r) * mpmath.power(10000, mpmath.mpf(-2 * (j // 2)) / d)
-                exact = mpmath.sin(angle) if j % 2 == 0 else mpmath.cos(angle)
-                expected[r, j] = np.float32(_round32(exact))
-        rechecked += rows.size
+        rows = np.flatnonzero(near.any(axis=1))
+        if rows.size:
+            hi, lo = precision.truth(start + rows, d)
+            exact = precision.correctly_rounded(hi, lo, np.float32)
+            expected[rows] = np.where(near[rows], exact, expected[rows])
+        rechecked += int(np.count_nonzero(near))
         misrounded += int(np.count_nonzero(y32[start : start + step] != expected))
     return {"entries": int(y32.size), "rechecked_in_mpmath": rechecked, "misrounded": misrounded}
-
-
-def _round32(x: Any) -> float:
-    """mpmath number to the nearest float32 (ties to even), via the precision module."""
-    hi = float(x)
-    lo = float(x - hi)
-    return float(precision.correctly_rounded(np.array([hi]), np.array([lo]), np.float32)[0])
 
 
 def machine() -> dict[str, Any]:
@@ -227,32 +238,41 @@ def machine() -> dict[str, Any]:
         "numpy": np.__version__,
         "platform": platform.platform(),
     }
-    try:
-        import torch
-
-        info["torch"] = torch.__version__
+    torch = _torch()
+    info["torch"] = None if torch is None else torch.__version__
+    if torch is not None:
         info["torch_threads"] = torch.get_num_threads()
-    except ImportError:
-        info["torch"] = None
     return info
 
 
 def run(
-    sizes: Any = SIZES, repeat: int = 5, sample_rows: int = 8, verify: bool = True
+    sizes: Any = SIZES,
+    repeat: int = 5,
+    sample_rows: int = 8,
+    verify: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the benchmark; returns the JSON-ready result."""
+    """Run the benchmark; returns the JSON-ready result. ``progress`` receives one line per step
+    (what is being timed or checked) as the run goes."""
+    say = progress or (lambda _line: None)
     result: dict[str, Any] = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "repeat": repeat,
         "sizes": [],
     }
+    found = methods()
+    if result["machine"]["torch"] is None:
+        say("torch is not installed: the torch rows are skipped")
     for n, d in sizes:
+        say(f"{n}x{d}: timing the floors (sin+cos, alloc+fill)")
         floor = floors(n, d, repeat)
         rows = _sample_positions(n, sample_rows)
+        say(f"{n}x{d}: ground truth of {rows.size} sampled rows (mpmath)")
         truth = precision.truth(rows, d)
         entry: dict[str, Any] = {"n": n, "d": d, "floors_ms": floor, "methods": []}
-        for name, dtype, build in methods():
+        for name, dtype, build in found:
+            say(f"{n}x{d}: timing {name} ({repeat} runs)")
             ms = _median_ms(lambda build=build, n=n, d=d: build(n, d), repeat)
             # tracemalloc sees NumPy's allocations, not torch's: no number rather than a zero.
             peak = None
@@ -272,6 +292,7 @@ def run(
                 }
             )
         if verify:
+            say(f"{n}x{d}: checking every entry of the float32 table")
             entry["verify_float32"] = verify_float32(n, d)
         result["sizes"].append(entry)
     return result
@@ -290,6 +311,8 @@ def load(path: str | os.PathLike[str]) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     """The result as Markdown tables, one per size."""
     lines: list[str] = []
+    if result["machine"].get("torch") is None:
+        lines += ["torch was not installed: no torch rows.", ""]
     for size in result["sizes"]:
         f = size["floors_ms"]
         lines.append(
@@ -317,30 +340,3 @@ def markdown(result: dict[str, Any]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register the ``bench`` sub-command."""
-    p = sub.add_parser("bench", help="time the reference against textbook formulas and floors")
-    p.add_argument("--quick", action="store_true", help="small tables, one repeat: seconds")
-    p.add_argument("--repeat", type=int, help="timed runs per method (default 5; quick: 1)")
-    p.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE")
-    p.add_argument("--markdown", metavar="FILE", help="also write the Markdown tables to FILE")
-    p.set_defaults(run=_run_cli)
-
-
-def _run_cli(args: argparse.Namespace) -> None:
-    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 5)
-    if repeat < 1:
-        raise ValueError(f"--repeat must be >= 1; got {repeat}")
-    sizes = QUICK_SIZES if args.quick else SIZES
-    result = run(sizes=sizes, repeat=repeat, sample_rows=4 if args.quick else 8)
-    text = markdown(result)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(result, fh, indent=1)
-            fh.write("\n")
-    if args.markdown:
-        with open(args.markdown, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    print(text)

@@ -23,16 +23,25 @@ the default for presets) or returns those exact values (``exact=True``).
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _recipes
-from ._validate import LAYOUTS, check_base, check_integer, check_layout, check_positions
+from . import _layout, _recipes
+from ._validate import (
+    LAYOUTS,
+    check_array,
+    check_base,
+    check_choice,
+    check_flag,
+    check_int,
+    check_layout,
+    check_positions,
+    check_real,
+    check_width_limit,
+)
 from .sinusoidal import frequencies as _frequencies
 from .sinusoidal import sinusoidal as _sinusoidal
 
@@ -55,9 +64,9 @@ ODD_RULES: tuple[str, ...] = ("zero", "sine", "short", "error")
 
 
 def _check_width(d_model: object) -> int:
-    d = check_integer(d_model, "d_model")
-    if d < 1:
-        raise ValueError(f"d_model must be a positive integer; got {d}")
+    """A convention's width: any positive integer (odd widths follow the convention's rule)."""
+    d = check_int(d_model, "d_model", minimum=1, rule="a positive integer")
+    check_width_limit(d)
     return d
 
 
@@ -101,25 +110,15 @@ class Convention:
 
     def __post_init__(self) -> None:
         check_layout(self.layout)
-        if self.spacing not in SPACINGS:
-            raise ValueError(f"spacing must be one of {', '.join(SPACINGS)}; got {self.spacing!r}")
-        if self.odd not in ODD_RULES:
-            raise ValueError(f"odd must be one of {', '.join(ODD_RULES)}; got {self.odd!r}")
+        check_choice(self.spacing, "spacing", SPACINGS)
+        check_choice(self.odd, "odd", ODD_RULES)
         check_base(self.base)
-        check_integer(self.start, "start")
-        pad = self.padding_idx
-        if pad is not None and (
-            isinstance(pad, (bool, np.bool_)) or not isinstance(pad, numbers.Integral) or pad < 0
-        ):
-            raise ValueError(f"padding_idx must be None or an integer >= 0; got {pad!r}")
-        if isinstance(self.shift, (bool, np.bool_)) or not isinstance(self.shift, numbers.Real):
-            raise TypeError(f"shift must be a real number; got {self.shift!r}")
-        if not math.isfinite(self.shift):
-            raise ValueError(f"shift must be finite; got {self.shift}")
-        if self.scale not in ("1", "1/sqrt(d)"):
-            raise ValueError(f"scale must be '1' or '1/sqrt(d)'; got {self.scale!r}")
-        if self.dtype not in ("float16", "float32", "float64"):
-            raise ValueError(f"dtype must be float16, float32 or float64; got {self.dtype!r}")
+        check_int(self.start, "start")
+        if self.padding_idx is not None:
+            check_int(self.padding_idx, "padding_idx", minimum=0, rule="None or an integer >= 0")
+        check_real(self.shift, "shift")
+        check_choice(self.scale, "scale", ("1", "1/sqrt(d)"))
+        check_choice(self.dtype, "dtype", ("float16", "float32", "float64"))
 
     # ------------------------------------------------------------------ frequencies
     def _pairs_and_denominator(self, d: int) -> tuple[int, float]:
@@ -195,6 +194,7 @@ class Convention:
         """
         d = _check_width(d_model)
         pos = check_positions(positions)
+        exact = check_flag(exact, "exact")
         m, _ = self._pairs_and_denominator(d)
         if exact or self.recipe is None:
             pairs = _sinusoidal(pos, 2 * m, base=self.effective_base(d), layout=self.layout)
@@ -221,9 +221,7 @@ def _finish_width(pairs: np.ndarray, d: int, layout: str, odd: str) -> np.ndarra
     if odd == "short":
         return pairs
     # "sine": m = ceil(d/2) pairs were computed; the last cosine is not part of the table.
-    m = pairs.shape[1] // 2
-    drop = 2 * m - 1 if layout == "interleaved" else (2 * m - 1 if layout == "sin|cos" else m - 1)
-    return np.delete(pairs, drop, axis=1)
+    return np.delete(pairs, _layout.dropped_cosine(pairs.shape[1] // 2, layout), axis=1)
 
 
 # ---------------------------------------------------------------------- registry
@@ -233,7 +231,6 @@ def _preset(name: str, doc: str, **kw: object) -> Convention:
     return conv
 
 
-_GH = "https://github.com/"
 PRESETS: dict[str, Convention] = {}
 """Named conventions of real code, in catalogue order. Each one's ``source`` names the file read;
 ``golden`` says whether a table from the real library checks it (else: the formula in the source,
@@ -246,9 +243,9 @@ def _register(name: str, doc: str, **kw: object) -> None:
 
 _register(
     "paper",
-    "Attention Is All You Need §3.5 (arXiv 1706.03762): interleaved, ω_k = 10000^(-2k/d), "
-    "exact values (no dtype of its own). Checked against the formula.",
-    source="Vaswani et al. 2017, §3.5 (arXiv:1706.03762)",
+    "Vaswani et al. 2017, Attention Is All You Need §3.5 (arXiv 1706.03762): interleaved, "
+    "ω_k = 10000^(-2k/d), exact values (no dtype of its own). Checked against the formula.",
+    source="Vaswani et al. 2017: Attention Is All You Need, §3.5 (arXiv 1706.03762)",
 )
 _register(
     "tensor2tensor",
@@ -393,7 +390,8 @@ _register(
     "tf-model-garden",
     "tensorflow/models: official/nlp/modeling/layers/position_embedding.py "
     "(RelativePositionEmbedding) and official/legacy/transformer/model_utils.py "
-    "(get_position_encoding). tensor2tensor clone without odd-width padding, float32.",
+    "(get_position_encoding). tensor2tensor clone without odd-width padding, float32. Checked "
+    "against the formula in the source.",
     layout="sin|cos",
     spacing="tensor2tensor",
     odd="short",
@@ -521,25 +519,6 @@ def get(name: str) -> Convention:
 
 
 # ---------------------------------------------------------------------- layouts
-def _column_roles(d: int, layout: str, odd: str) -> list[tuple[str, int]]:
-    """(function, pair) of each column: ("sin", k), ("cos", k) or ("zero", -1)."""
-    if d % 2 and odd == "sine":
-        m = (d + 1) // 2
-        full = _column_roles(2 * m, layout, "error")
-        drop = 2 * m - 1 if layout != "cos|sin" else m - 1
-        return [r for j, r in enumerate(full) if j != drop]
-    m = d // 2
-    if layout == "interleaved":
-        roles = [(f, k) for k in range(m) for f in ("sin", "cos")]
-    elif layout == "sin|cos":
-        roles = [("sin", k) for k in range(m)] + [("cos", k) for k in range(m)]
-    else:
-        roles = [("cos", k) for k in range(m)] + [("sin", k) for k in range(m)]
-    if d % 2:
-        roles.append(("zero", -1))
-    return roles
-
-
 def layout_permutation(d_model: int, src: str, dst: str, *, odd: str = "zero") -> np.ndarray:
     """Column indices ``perm`` with ``table_dst = table_src[:, perm]`` (same frequencies).
 
@@ -554,17 +533,16 @@ def layout_permutation(d_model: int, src: str, dst: str, *, odd: str = "zero") -
     array([0, 4, 1, 5, 2, 6, 3, 7])
     """
     d = _check_width(d_model)
-    check_layout(src)
-    check_layout(dst)
-    if odd not in ODD_RULES:
-        raise ValueError(f"odd must be one of {', '.join(ODD_RULES)}; got {odd!r}")
+    check_choice(src, "src", LAYOUTS)
+    check_choice(dst, "dst", LAYOUTS)
+    check_choice(odd, "odd", ODD_RULES)
     if d % 2 and odd in ("error", "short"):
         raise ValueError(
             f"d_model {d} is odd, and the odd-width rule {odd!r} makes no table of odd width: "
             "give the table's rule ('zero' for a zero column, 'sine' for a trailing sine)"
         )
-    where = {role: j for j, role in enumerate(_column_roles(d, src, odd))}
-    return np.array([where[role] for role in _column_roles(d, dst, odd)])
+    where = {role: j for j, role in enumerate(_layout.column_roles(d, src, odd))}
+    return np.array([where[role] for role in _layout.column_roles(d, dst, odd)])
 
 
 def _as_convention(x: str | Convention) -> Convention:
@@ -593,9 +571,7 @@ def convert(table: npt.ArrayLike, src: str | Convention, dst: str | Convention) 
     Traceback (most recent call last):
     ValueError: cannot convert 'paper' to 'fairseq' by moving columns: spacing differs ...
     """
-    a = np.asarray(table)
-    if a.ndim != 2:
-        raise ValueError(f"table must be 2-D (positions x channels); got shape {a.shape}")
+    a = check_array(table, "table", ndim=2, finite=False)
     s, t = _as_convention(src), _as_convention(dst)
     for fname in ("spacing", "base", "start", "padding_idx", "odd", "shift", "scale"):
         if getattr(s, fname) != getattr(t, fname) and not (fname == "odd" and a.shape[1] % 2 == 0):

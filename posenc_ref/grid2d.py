@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_integer
+from ._validate import check_choice, check_flag, check_int
 from .conventions import Convention
 
 __all__ = ["GRID_2D", "Grid2D"]
@@ -40,10 +40,8 @@ class Grid2D:
     base: float = 10000.0
 
     def __post_init__(self) -> None:
-        if self.first not in ("column", "row"):
-            raise ValueError(f"first must be 'column' or 'row'; got {self.first!r}")
-        if self.spacing not in ("paper", "tensor2tensor"):
-            raise ValueError(f"spacing must be 'paper' or 'tensor2tensor'; got {self.spacing!r}")
+        check_choice(self.first, "first", ("column", "row"))
+        check_choice(self.spacing, "spacing", ("paper", "tensor2tensor"))
 
     def table(self, height: int, width: int, d_model: int, *, cls_token: bool = False):
         """The ``(height·width [+1], d_model)`` table; a leading zero row with ``cls_token``.
@@ -56,11 +54,10 @@ class Grid2D:
         >>> t.shape, t[1, :4].astype(float).round(4).tolist()  # (row 0, column 1): x = 1 first
         ((6, 8), [0.8415, 0.01, 0.5403, 1.0])
         """
-        h = check_integer(height, "height")
-        w = check_integer(width, "width")
-        d = check_integer(d_model, "d_model")
-        if h < 1 or w < 1:
-            raise ValueError(f"height and width must be >= 1; got {h} x {w}")
+        h = check_int(height, "height", minimum=1)
+        w = check_int(width, "width", minimum=1)
+        d = check_int(d_model, "d_model")
+        cls_token = check_flag(cls_token, "cls_token")
         if d < 4 or d % 4:
             raise ValueError(
                 f"d_model must be a positive multiple of 4 (two sin/cos axes); got {d}"

@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import max_abs_position
-from .conventions import PRESETS, Convention, _column_roles
+from . import _layout
+from ._validate import check_array, check_int, check_positions, max_abs_position
+from .conventions import PRESETS, Convention
 
-__all__ = ["Identification", "Match", "identify"]
+__all__ = ["MAX_ENTRIES", "MAX_WIDTH", "Identification", "Match", "identify"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Identification:
         n, d = self.shape
         lines = [
             f"table: {n} x {d} {self.dtype}"
-            + (" (transposed: rows were channels)" * 1 if self.transposed else "")
+            + (" (transposed: rows were channels)" if self.transposed else "")
         ]
         if self.fitted is not None:
             f = self.fitted
@@ -178,7 +179,7 @@ def _fit(
     best: tuple[float, str, str, np.ndarray, np.ndarray] | None = None
     for layout in layouts:
         for odd in odd_rules:
-            roles = _column_roles(d, layout, odd)
+            roles = _layout.column_roles(d, layout, odd)
             where = {r: j for j, r in enumerate(roles)}
             ks = sorted({k for f, k in roles if f == "sin" and ("cos", k) in where})
             if not ks:
@@ -298,7 +299,21 @@ def _candidates(x: np.ndarray, pos: np.ndarray, eps: float, fitted: dict | None)
     return sorted(out, key=lambda m: m.residual_ulps)
 
 
-def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Identification:
+#: The largest table :func:`identify` reads by default (``max_entries``): every preset is computed
+#: at the table's shape, so the cost grows with it.
+MAX_ENTRIES = 2**22
+
+#: The widest table (channels) a reading tries: a transposed reading of a tall table would
+#: otherwise ask for hundreds of thousands of channels.
+MAX_WIDTH = 16384
+
+
+def identify(
+    table: npt.ArrayLike,
+    positions: npt.ArrayLike | None = None,
+    *,
+    max_entries: int = MAX_ENTRIES,
+) -> Identification:
     """Which convention produced ``table`` (rows = positions, or its transpose)?
 
     ``positions`` (optional, increasing integers, one per row) says which position each row
@@ -311,7 +326,9 @@ def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Id
     Raises
     ------
     ValueError
-        ``table`` is not a 2-D array of finite real numbers with at least 2 rows and 2 columns.
+        ``table`` is not a 2-D array of finite real numbers with at least 2 rows and 2 columns,
+        has more than ``max_entries`` entries (default :data:`MAX_ENTRIES`, 2**22), or is wider
+        than :data:`MAX_WIDTH` channels in every orientation.
 
     Examples
     --------
@@ -322,31 +339,30 @@ def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Id
     >>> [m.name for m in result.matched if m.residual_ulps == 0]
     ['tensor2tensor', 'whisper', 'tf-model-garden', 'opennmt-concat']
     """
+    limit = check_int(max_entries, "max_entries", minimum=1)
     try:
-        a = np.asarray(table)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"table must be a 2-D numeric array ({exc})") from None
-    if a.dtype.kind not in "iuf":
-        raise ValueError(f"table must hold real numbers; got dtype {a.dtype}")
-    if a.ndim != 2:
-        raise ValueError(f"table must be 2-D (positions x channels); got shape {a.shape}")
+        a = check_array(table, "table", ndim=2)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+    if a.size > limit:
+        raise ValueError(
+            f"table has {a.size} entries ({a.shape}), more than max_entries = {limit}; "
+            f"identify a slice of rows (a few hundred positions suffice), or raise max_entries"
+        )
     if min(a.shape) < 2:
         raise ValueError(f"table must have at least 2 rows and 2 columns; got shape {a.shape}")
-    if not np.isfinite(a).all():
-        bad = np.argwhere(~np.isfinite(a))[0]
-        raise ValueError(
-            f"table must be finite; entry {tuple(int(i) for i in bad)} is {a[tuple(bad)]}"
-        )
     pos_given = None
     if positions is not None:
-        pos_given = np.asarray(positions)
-        if pos_given.ndim != 1 or pos_given.dtype.kind not in "iu":
-            raise ValueError("positions must be a 1-D array of integers, one per row")
+        pos_given = check_positions(positions)
+        if pos_given.size and not np.all(np.diff(pos_given) > 0):
+            raise ValueError("positions must be increasing, one per row")
     dt, x = _effective_dtype(a)
     eps = float(np.finfo(dt).eps)
     results = []
     for transposed, y in ((False, x), (True, x.T)):
         if pos_given is not None and len(pos_given) != y.shape[0]:
+            continue
+        if y.shape[1] > MAX_WIDTH:
             continue
         # sin|cos and cos|sin pair the same columns; the wrong one gives negative frequencies.
         for layouts in (("interleaved",), ("sin|cos",), ("cos|sin",)):
@@ -371,7 +387,12 @@ def identify(table: npt.ArrayLike, positions: npt.ArrayLike | None = None) -> Id
             )
     # A fitted reading beats none; then the lower residual; ties keep the untransposed table.
     if not results:
-        raise ValueError(f"positions has {len(pos_given)} entries but the table is {a.shape}")
+        if pos_given is not None and len(pos_given) not in a.shape:
+            raise ValueError(f"positions has {len(pos_given)} entries but the table is {a.shape}")
+        raise ValueError(
+            f"table {a.shape} has more than {MAX_WIDTH} channels in every reading that fits the "
+            f"positions: no position table is that wide"
+        )
     results.sort(key=lambda r: (r[1], 0.0 if r[1] else r[0], r[2]))
     _, _, transposed, y, fitted, notes, cands, pos = results[0]
     tol, capped_at = _tolerance(pos, eps)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
+from . import _layout
 from ._validate import LAYOUTS as _LAYOUTS
-from ._validate import check_d_model, check_integer, check_layout
+from ._validate import check_choice, check_d_model, check_int, check_layout
 
 __all__ = ["LAYOUTS", "Column", "column_to_pair", "exponent", "pair_to_column"]
 
@@ -45,15 +46,11 @@ def column_to_pair(j: int, d_model: int, *, layout: str = "interleaved") -> Colu
     """
     d = check_d_model(d_model)
     lay = check_layout(layout)
-    col = check_integer(j, "j")
+    col = check_int(j, "j")
     if not 0 <= col < d:
         raise ValueError(f"j must be a column index 0 <= j < d_model = {d}; got {col}")
-    half = d // 2
-    if lay == "interleaved":
-        return Column(col // 2, "sin" if col % 2 == 0 else "cos")
-    first: Func = "sin" if lay == "sin|cos" else "cos"
-    second: Func = "cos" if lay == "sin|cos" else "sin"
-    return Column(col, first) if col < half else Column(col - half, second)
+    pair, component = _layout.pair_of_column(col, d // 2, lay)
+    return Column(pair, _layout.FUNCS[component])  # type: ignore[arg-type]
 
 
 def pair_to_column(i: int, func: str, d_model: int, *, layout: str = "interleaved") -> int:
@@ -68,16 +65,12 @@ def pair_to_column(i: int, func: str, d_model: int, *, layout: str = "interleave
     """
     d = check_d_model(d_model)
     lay = check_layout(layout)
-    pair = check_integer(i, "i")
+    pair = check_int(i, "i")
     half = d // 2
     if not 0 <= pair < half:
         raise ValueError(f"i must be a pair index 0 <= i < d_model/2 = {half}; got {pair}")
-    if func not in ("sin", "cos"):
-        raise ValueError(f"func must be 'sin' or 'cos'; got {func!r}")
-    if lay == "interleaved":
-        return 2 * pair + (func == "cos")
-    first = "sin" if lay == "sin|cos" else "cos"
-    return pair if func == first else half + pair
+    component = _layout.FUNCS.index(check_choice(func, "func", _layout.FUNCS))
+    return int(_layout.column(pair, component, half, lay))
 
 
 def exponent(j: int, d_model: int, *, layout: str = "interleaved") -> Fraction:

@@ -23,7 +23,17 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import check_base, check_d_model, check_dtype, check_layout, check_positions
+from . import _exact, _layout
+from ._validate import (
+    check_base,
+    check_choice,
+    check_d_model,
+    check_dtype,
+    check_flag,
+    check_int,
+    check_layout,
+    check_positions,
+)
 
 __all__ = [
     "BANDS",
@@ -66,6 +76,8 @@ FORMATS: dict[str, Format] = {
 def _format(fmt: str | npt.DTypeLike) -> Format:
     if isinstance(fmt, str) and fmt in FORMATS:
         return FORMATS[fmt]
+    if fmt is None:  # np.dtype(None) would silently mean float64
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}; got None")
     try:
         name = np.dtype(fmt).name
     except TypeError:
@@ -134,34 +146,25 @@ def truth(
     >>> float(hi[0, 0]) == math.sin(3.0)
     True
     """
-    import mpmath  # deferred: ground truth is only needed by tests and docs
-
-    if isinstance(prec, bool) or not isinstance(prec, int) or prec < 64:
-        raise ValueError(f"prec must be an integer number of bits >= 64; got {prec!r}")
-
+    bits = check_int(prec, "prec", minimum=64, rule="an integer number of bits >= 64")
     d = check_d_model(d_model)
     b = check_base(base)
     lay = check_layout(layout)
-    pos = check_positions(positions)
+    pos = check_positions(positions, limit=None)  # ground truth holds at any position
     half = d // 2
-    s_hi = np.empty((pos.shape[0], half))
-    s_lo = np.empty_like(s_hi)
-    c_hi = np.empty_like(s_hi)
-    c_lo = np.empty_like(s_hi)
-    with mpmath.workprec(prec):
-        omegas = [mpmath.power(mpmath.mpf(b), mpmath.mpf(-2 * i) / d) for i in range(half)]
-        for r, p in enumerate(pos.tolist()):
-            for i, w in enumerate(omegas):
-                angle = p * w
-                s, c = mpmath.sin(angle), mpmath.cos(angle)
-                s_hi[r, i] = sh = float(s)
-                s_lo[r, i] = float(s - sh)
-                c_hi[r, i] = ch = float(c)
-                c_lo[r, i] = float(c - ch)
-    from .sinusoidal import _place
-
-    hi = _place(np.empty((pos.shape[0], d)), s_hi, c_hi, lay)
-    lo = _place(np.empty((pos.shape[0], d)), s_lo, c_lo, lay)
+    omegas = _exact.exact_frequencies(d, b, bits)
+    sines, cosines = [], []
+    with _exact.working_precision(bits) as ctx:
+        for p in pos.tolist():
+            for w in omegas:
+                s, c = _exact.exact_sin_cos(ctx, p, w)
+                sines.append(s)
+                cosines.append(c)
+        s_hi, s_lo = _exact.double_double(sines)
+        c_hi, c_lo = _exact.double_double(cosines)
+    shape = (pos.shape[0], half)
+    hi = _layout.merge(s_hi.reshape(shape), c_hi.reshape(shape), lay)
+    lo = _layout.merge(s_lo.reshape(shape), c_lo.reshape(shape), lay)
     return hi, lo
 
 
@@ -251,6 +254,8 @@ def naive_frequencies(
     d = check_d_model(d_model)
     b = check_base(base)
     dt = check_dtype(dtype)
+    check_choice(method, "method", ("pow", "exp-log"))
+    exact_functions = check_flag(exact_functions, "exact_functions")
     two_i = np.arange(0, d, 2).astype(dt)
     if method == "pow":
         exponent = -two_i / dt.type(d)
@@ -259,31 +264,24 @@ def naive_frequencies(
             w = _exactly(lambda mp, e: mp.power(b_dt, e), exponent, dt)
         else:
             w = dt.type(b) ** exponent
-    elif method == "exp-log":
+    else:
         if exact_functions:
             log_b = _exactly(lambda mp, x: mp.log(x), np.array([b]), dt)[0]
         else:
             log_b = dt.type(math.log(b))
         argument = two_i * (-log_b / dt.type(d))
         w = _exactly(lambda mp, x: mp.exp(x), argument, dt) if exact_functions else np.exp(argument)
-    else:
-        raise ValueError(f"method must be 'pow' or 'exp-log'; got {method!r}")
     return w.astype(dt)
 
 
 def _exactly(fn, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """``fn(mpmath, v)`` for every element ``v`` of ``x``, at 160 bits, correctly rounded to
-    ``dtype``: an elementary function without the platform's rounding."""
-    import mpmath
-
+    """``fn(ctx, v)`` for every element ``v`` of ``x``, exact (a private mpmath context at 160
+    bits) and correctly rounded to ``dtype``: an elementary function without the platform's
+    rounding."""
     values = np.asarray(x, dtype=np.float64)  # float16/32 values are exact in float64
-    hi = np.empty(values.size)
-    lo = np.empty(values.size)
-    with mpmath.workprec(160):
-        for k, v in enumerate(values.ravel().tolist()):
-            y = fn(mpmath, mpmath.mpf(v))
-            hi[k] = h = float(y)  # nearest float64
-            lo[k] = float(y - h)
+    with _exact.working_precision(_exact.WORK_BITS) as ctx:
+        results = [fn(ctx, ctx.mpf(v)) for v in values.ravel().tolist()]
+        hi, lo = _exact.double_double(results)
     return correctly_rounded(hi, lo, dtype).reshape(values.shape)
 
 
@@ -298,15 +296,10 @@ def frequency_truth(
     >>> hi.tolist(), lo.tolist()
     ([1.0, 0.01], [0.0, -2.0816681711721685e-19])
     """
-    import mpmath
-
+    bits = check_int(prec, "prec", minimum=64, rule="an integer number of bits >= 64")
     d = check_d_model(d_model)
     b = check_base(base)
-    with mpmath.workprec(prec):
-        exact = [mpmath.power(mpmath.mpf(b), mpmath.mpf(-2 * i) / d) for i in range(d // 2)]
-        hi = np.array([float(x) for x in exact])
-        lo = np.array([float(x - h) for x, h in zip(exact, hi.tolist(), strict=True)])
-    return hi, lo
+    return _exact.double_double(_exact.exact_frequencies(d, b, bits))
 
 
 def naive(
@@ -340,7 +333,8 @@ def naive(
     np.True_
     """
     dt = check_dtype(dtype)
-    pos = check_positions(positions).astype(dt)
+    check_choice(frequencies, "frequencies", ("pow", "exp-log"))
+    pos = check_positions(positions, limit=None).astype(dt)  # textbook code takes any position
     w = naive_frequencies(
         d_model, base=base, dtype=dt, method=frequencies, exact_functions=exact_functions
     )
@@ -368,6 +362,10 @@ BANDS: tuple[tuple[int, int], ...] = (
 )
 
 
+#: The most random positions per band :func:`sample_positions` draws.
+MAX_PER_BAND = 10_000
+
+
 def sample_positions(per_band: int = 12, seed: int = 0) -> dict[tuple[int, int], np.ndarray]:
     """Positions to test per band: the edge cases ``2**k - 1, 2**k, 2**k + 1`` that fall in the
     band (and ``0 … 63`` in the first), plus ``per_band`` random ones (seeded).
@@ -378,10 +376,13 @@ def sample_positions(per_band: int = 12, seed: int = 0) -> dict[tuple[int, int],
     >>> [int(p) for p in bands[(2**23, 2**24 + 2)]]
     [8388608, 8388609, 16777215, 16777216, 16777217]
     """
-    if isinstance(per_band, bool) or not isinstance(per_band, int) or per_band < 0:
-        raise ValueError(f"per_band must be an integer >= 0; got {per_band!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
+    per_band = check_int(per_band, "per_band", minimum=0)
+    if per_band > MAX_PER_BAND:
+        raise ValueError(
+            f"per_band must be at most {MAX_PER_BAND}: each position costs d_model/2 mpmath "
+            f"evaluations in the report; got {per_band}"
+        )
+    seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     edges = {0, *range(64), 2**26 - 1}
     for k in range(1, 27):

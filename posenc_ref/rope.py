@@ -30,59 +30,49 @@ stated there.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import check_base, check_d_model, check_dtype, check_integer, check_positions
-from .precision import ulp
+from . import _layout
+from ._validate import (
+    ROPE_LAYOUTS,
+    check_array,
+    check_d_head,
+    check_dtype,
+    check_int,
+    check_positions,
+    check_rope_layout,
+)
 from .rotation import rotation
 from .sinusoidal import sinusoidal
 
 __all__ = [
     "COMMON_BASES",
     "ROPE_LAYOUTS",
-    "RopeMatch",
     "apply_cache",
     "apply_rope",
     "decay_bound",
     "expected_score",
-    "identify_rope_cache",
     "rope_cache",
     "rope_matrix",
     "rope_pairs",
     "rope_permutation",
 ]
 
-#: The two channel layouts of RoPE: which channels form the plane of pair ``k``.
-ROPE_LAYOUTS: tuple[str, ...] = ("interleaved", "half")
+ROPE_LAYOUTS = ROPE_LAYOUTS
+"""The two channel layouts of RoPE: which channels form the plane of pair ``i``
+(``"interleaved"``: ``(2i, 2i+1)``; ``"half"``: ``(i, i + d/2)``)."""
 
 #: Bases seen in released code: 10000 (RoFormer, GPT-J, GPT-NeoX, LLaMA 1/2, HF default),
 #: 500000 (meta-llama/llama3 ``rope_theta``) and 1e6 (HF ``MixtralConfig``).
 COMMON_BASES: tuple[float, ...] = (10000.0, 500000.0, 1000000.0)
 
+#: The most rows :func:`rope_permutation` orders (n_heads x d_head): far beyond any model.
+MAX_PERMUTATION_ROWS = 2**24
+
 # The core's rotation R(k) in a sinusoidal layout whose pair columns match RoPE's planes:
 # interleaved (2k, 2k+1) and sin|cos (k, k + d/2).
 _CORE_LAYOUT = {"interleaved": "interleaved", "half": "sin|cos"}
-
-# Unit roundoff of float64: every float64 operation has relative error at most U64.
-U64 = 2.0**-53
-
-
-def _check_rope_layout(layout: object) -> str:
-    if not isinstance(layout, str) or layout not in ROPE_LAYOUTS:
-        raise ValueError(f"layout must be 'interleaved' or 'half'; got {layout!r}")
-    return layout
-
-
-def _check_d_head(d_head: object) -> int:
-    try:
-        return check_d_model(d_head)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(str(exc).replace("d_model", "d_head")) from None
 
 
 def rope_pairs(
@@ -116,7 +106,7 @@ def rope_pairs(
            [0.8415, 0.01  ],
            [0.9093, 0.02  ]])
     """
-    d = _check_d_head(d_head)
+    d = check_d_head(d_head)
     table = sinusoidal(positions, d, base=base, layout="sin|cos", dtype=dtype)
     half = d // 2
     return table[:, half:].copy(), table[:, :half].copy()
@@ -153,40 +143,19 @@ def rope_cache(
     >>> cos.round(4)
     array([[0.5403, 0.5403, 1.    , 1.    ]])
     """
-    lay = _check_rope_layout(layout)
+    lay = check_rope_layout(layout)
     cos, sin = rope_pairs(positions, d_head, base=base, dtype=dtype)
     if lay == "half":
         return np.concatenate([cos, cos], axis=1), np.concatenate([sin, sin], axis=1)
     return np.repeat(cos, 2, axis=1), np.repeat(sin, 2, axis=1)
 
 
-def _planes(x: np.ndarray, layout: str) -> tuple[np.ndarray, np.ndarray]:
-    """The two coordinates ``(a, b)`` of every plane, each of shape (..., d/2)."""
-    if layout == "interleaved":
-        return x[..., 0::2], x[..., 1::2]
-    half = x.shape[-1] // 2
-    return x[..., :half], x[..., half:]
-
-
-def _merge(a: np.ndarray, b: np.ndarray, layout: str) -> np.ndarray:
-    out = np.empty((*a.shape[:-1], 2 * a.shape[-1]), dtype=a.dtype)
-    if layout == "interleaved":
-        out[..., 0::2] = a
-        out[..., 1::2] = b
-    else:
-        out[..., : a.shape[-1]] = a
-        out[..., a.shape[-1] :] = b
-    return out
-
-
 def _check_x(x: npt.ArrayLike) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype.kind != "f":
-        raise TypeError(f"x must be a float16, float32 or float64 array; got dtype {arr.dtype}")
-    check_dtype(arr.dtype)
+    arr = check_array(x, "x", kinds="f", finite=False)
+    check_dtype(arr.dtype, "x's dtype")
     if arr.ndim < 2:
         raise ValueError(f"x must have shape (..., n, d_head); got shape {arr.shape}")
-    _check_d_head(int(arr.shape[-1]))
+    check_d_head(int(arr.shape[-1]))
     return arr
 
 
@@ -251,7 +220,7 @@ def apply_rope(
     array([[0.5403, 0.    , 0.8415, 0.    ]])
     """
     arr = _check_x(x)
-    lay = _check_rope_layout(layout)
+    lay = check_rope_layout(layout)
     pos = check_positions(positions)
     if pos.shape[0] != arr.shape[-2]:
         raise ValueError(
@@ -259,8 +228,8 @@ def apply_rope(
             f"(axis -2), positions has {pos.shape[0]}"
         )
     cos, sin = rope_pairs(pos, arr.shape[-1], base=base)
-    a, b = _planes(arr.astype(np.float64), lay)
-    return _merge(a * cos - b * sin, b * cos + a * sin, lay).astype(arr.dtype)
+    a, b = _layout.components(arr.astype(np.float64), lay)
+    return _layout.merge(a * cos - b * sin, b * cos + a * sin, lay).astype(arr.dtype)
 
 
 def apply_cache(
@@ -290,12 +259,10 @@ def apply_cache(
     True
     """
     arr = _check_x(x)
-    lay = _check_rope_layout(layout)
+    lay = check_rope_layout(layout)
     caches = []
     for name, value in (("cos", cos), ("sin", sin)):
-        v = np.asarray(value)
-        if v.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must be a real numeric array; got dtype {v.dtype}")
+        v = check_array(value, name, finite=False)
         # The cache must broadcast to x without changing x's shape (no silent extra rows).
         try:
             fits = np.broadcast_shapes(v.shape, arr.shape) == arr.shape
@@ -307,8 +274,8 @@ def apply_cache(
             )
         caches.append(v.astype(arr.dtype))
     c, s = caches
-    a, b = _planes(arr, lay)
-    rotated = _merge(-b, a, lay)
+    a, b = _layout.components(arr, lay)
+    rotated = _layout.merge(-b, a, lay)
     return arr * c + rotated * s
 
 
@@ -338,9 +305,9 @@ def rope_matrix(
     ...                  apply_rope(x[None], [7], layout="half")[0], rtol=0, atol=1e-15))
     True
     """
-    shift = check_integer(p, "p")
-    lay = _check_rope_layout(layout)
-    return rotation(-shift, _check_d_head(d_head), base=base, layout=_CORE_LAYOUT[lay], dtype=dtype)
+    shift = check_int(p, "p")
+    lay = check_rope_layout(layout)
+    return rotation(-shift, check_d_head(d_head), base=base, layout=_CORE_LAYOUT[lay], dtype=dtype)
 
 
 def rope_permutation(d_head: int, n_heads: int = 1) -> np.ndarray:
@@ -361,16 +328,15 @@ def rope_permutation(d_head: int, n_heads: int = 1) -> np.ndarray:
     >>> rope_permutation(4, n_heads=2)
     array([0, 2, 1, 3, 4, 6, 5, 7])
     """
-    d = _check_d_head(d_head)
-    heads = check_integer(n_heads, "n_heads")
-    if heads < 1:
-        raise ValueError(f"n_heads must be >= 1; got {heads}")
+    d = check_d_head(d_head)
+    heads = check_int(n_heads, "n_heads", minimum=1)
+    if heads * d > MAX_PERMUTATION_ROWS:
+        raise ValueError(
+            f"n_heads x d_head must be at most {MAX_PERMUTATION_ROWS} (2**24) rows; got "
+            f"{heads} x {d}"
+        )
     one = np.concatenate([np.arange(0, d, 2), np.arange(1, d, 2)])
     return np.concatenate([h * d + one for h in range(heads)]).astype(np.int64)
-
-
-def _offsets(offsets: int | range | npt.ArrayLike) -> np.ndarray:
-    return check_positions(offsets)
 
 
 def decay_bound(
@@ -396,8 +362,8 @@ def decay_bound(
     >>> decay_bound([0, 1, 100], 128).round(3)
     array([32.5  , 31.538, 10.227])
     """
-    d = _check_d_head(d_head)
-    pos = _offsets(offsets)
+    d = check_d_head(d_head)
+    pos = check_positions(offsets, "offsets")
     table = sinusoidal(pos, d, base=base, layout="sin|cos")
     half = d // 2
     partial = np.cumsum(table[:, half:] + 1j * table[:, :half], axis=1)
@@ -422,254 +388,7 @@ def expected_score(
     >>> float(expected_score([1707], 128)[0]) < 0
     True
     """
-    d = _check_d_head(d_head)
-    pos = _offsets(offsets)
+    d = check_d_head(d_head)
+    pos = check_positions(offsets, "offsets")
     table = sinusoidal(pos, d, base=base, layout="sin|cos")
     return table[:, d // 2 :].mean(axis=1)
-
-
-# --------------------------------------------------------------------------- identification
-
-
-@dataclass(frozen=True)
-class RopeMatch:
-    """One candidate explanation of a RoPE cos/sin cache, from :func:`identify_rope_cache`."""
-
-    layout: str
-    """``"half"``, ``"interleaved"`` or ``"pairs"`` (the compact ``(n, d/2)`` form)."""
-    d_head: int
-    base: float
-    """The base of the reference cache compared with (a common base, or the fitted one)."""
-    fitted_base: float
-    """Base fitted to the cache's frequencies (least squares on ``log ω_k``)."""
-    dtype: str
-    """Narrowest format every value is representable in: float16, bfloat16, float32, float64."""
-    max_ulp: float
-    """Largest difference from the exact cache, in ulps (of ``dtype``) of each exact value."""
-    max_abs: float
-    """Largest absolute difference from the exact cache."""
-    positions: int
-    """Number of rows (positions ``0 … positions-1`` unless given)."""
-    geometric: bool = True
-    """False when the cache's frequencies are not ``b**(-2k/d)`` for any base ``b``: the mark of
-    a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and a row holds
-    position ±1 (there the angles are the frequencies themselves); otherwise True."""
-    scaling: Any = None
-    """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if one was given."""
-
-    @property
-    def verdict(self) -> str:
-        """One printable line."""
-        if self.max_ulp <= 0.5:
-            quality = "correctly rounded"
-        elif self.max_ulp <= 1.0:
-            quality = "faithful (within 1 ulp)"
-        else:
-            quality = (
-                f"max error {self.max_ulp:.3g} ulp = {self.max_abs:.2g} absolute "
-                "(not correctly rounded: angles computed in low precision?)"
-            )
-        names = {
-            "half": "half layout (i, i + d/2): GPT-NeoX / Hugging Face rotate_half",
-            "interleaved": "interleaved layout (2i, 2i+1): RoFormer / Meta LLaMA / GPT-J",
-            "pairs": "compact per-pair table (d/2 columns): Meta freqs_cis / GPT-J sincos",
-        }
-        scaled = "" if self.scaling is None else f" scaled by {self.scaling!r}"
-        text = (
-            f"{names[self.layout]}, d_head = {self.d_head}, base = {self.base:g}{scaled} "
-            f"(fitted {self.fitted_base:.6g}); values in {self.dtype}: {quality}"
-        )
-        if not self.geometric and self.scaling is None:
-            text += (
-                "; the frequencies are not base**(-2i/d) for any base: a scaled RoPE (linear, "
-                "YaRN, llama3)? Compare with its RopeScaling (posenc_ref.rope_scaling)"
-            )
-        return text
-
-    def __str__(self) -> str:
-        return self.verdict
-
-
-def _value_format(values: np.ndarray) -> str:
-    v = values.astype(np.float64)
-    with np.errstate(over="ignore"):
-        f16 = np.array_equal(v.astype(np.float16).astype(np.float64), v)
-    f32 = np.array_equal(v.astype(np.float32).astype(np.float64), v)
-    bf16 = f32 and not np.any(v.astype(np.float32).view(np.uint32) & 0xFFFF)
-    if bf16:
-        return "bfloat16"
-    if f16:
-        return "float16"
-    return "float32" if f32 else "float64"
-
-
-def _fit_base(
-    cos: np.ndarray, sin: np.ndarray | None, pos: np.ndarray, d: int, fmt: str
-) -> tuple[float, bool]:
-    """Least-squares base from the row of position 1 (or the smallest non-zero position), and
-    whether the frequencies read there follow ``base**(-2k/d)`` within the values' precision."""
-    nz = np.flatnonzero(pos != 0)
-    if nz.size == 0:
-        return math.nan, True
-    r = int(nz[np.argmin(np.abs(pos[nz]))])
-    p = float(pos[r])
-    if sin is not None:
-        theta = np.arctan2(np.abs(sin[r]), cos[r])  # |p|·ω folded into [0, π]
-    else:
-        theta = np.arccos(np.clip(cos[r], -1.0, 1.0))
-    omega = theta / abs(p)
-    k = np.arange(omega.size)
-    t = 2.0 * k / d
-    ok = (omega > 0) & (k > 0) & np.isfinite(omega)
-    if not np.any(ok):
-        return math.nan, True
-    log_base = -np.sum(t[ok] * np.log(omega[ok])) / np.sum(t[ok] ** 2)
-    # Judged only where the row shows the frequencies themselves: position ±1 (so no angle
-    # wraps past π) and both cos and sin (an angle from its cosine alone is inaccurate near 0).
-    # There each ω_k read off carries a few ulps of the values; 64 ulps is far below what any
-    # scaling changes (linear: ln s at every pair; YaRN and llama3: up to ln s).
-    if sin is None or abs(p) != 1:
-        return float(np.exp(log_base)), True
-    usable = ok & (theta < np.pi - 1e-3)
-    dev = np.abs(np.log(omega[usable]) + t[usable] * log_base)
-    geometric = bool(dev.size == 0 or dev.max() <= max(64.0 * float(ulp(1.0, fmt)), 1e-9))
-    return float(np.exp(log_base)), geometric
-
-
-def identify_rope_cache(
-    cos: npt.ArrayLike,
-    sin: npt.ArrayLike | None = None,
-    *,
-    positions: int | range | npt.ArrayLike | None = None,
-    scaling: Any = None,
-    base: float | None = None,
-) -> list[RopeMatch]:
-    r"""Which layout and base built this RoPE cache, and how exact is it?
-
-    Parameters
-    ----------
-    cos, sin : arrays of shape ``(n, w)``
-        The cache, one row per position: a full-width cache (``w = d_head``, as Hugging Face's
-        ``LlamaRotaryEmbedding`` returns, or GPT-J's after ``repeat_interleave``) or the compact
-        per-pair form (``w = d_head/2``: the real and imaginary parts of Meta's ``freqs_cis``).
-        ``sin`` is optional; with it the fit is more robust.
-    positions : optional
-        The position of each row; default ``0 … n-1``.
-    scaling : RopeScaling, optional
-        Compare with a scaled RoPE (:mod:`posenc_ref.rope_scaling`): the exact rotation of the
-        scaled frequencies times the attention factor, as Hugging Face builds its cache.
-        Without it, a cache whose frequencies are not ``base**(-2k/d)`` is reported as such
-        (``geometric`` false). An NTK-scaled cache is geometric: it is named by its larger base.
-    base : float, optional
-        Compare with this base only (default: :data:`COMMON_BASES` and the fitted base).
-
-    Returns
-    -------
-    list of RopeMatch
-        Every structurally possible (layout, base) explanation, best first (smallest
-        ``max_ulp``). ``str(match)`` is a printable verdict.
-
-    Examples
-    --------
-    >>> cos, sin = rope_cache(64, 32, base=500000.0, layout="half", dtype=np.float32)
-    >>> best = identify_rope_cache(cos, sin)[0]
-    >>> best.layout, best.base, best.max_ulp <= 0.5
-    ('half', 500000.0, True)
-    >>> print(best)
-    half layout (i, i + d/2): GPT-NeoX / Hugging Face rotate_half, d_head = 32, base = 500000
-    (fitted 500000); values in float32: correctly rounded
-
-    A Llama 3.1 cache (scaled frequencies) is recognised as scaled, and matches its scaling:
-
-    >>> from posenc_ref.rope_scaling import RopeScaling, scaled_rope_pairs
-    >>> llama31 = RopeScaling("llama3", 8.0, original_max_positions=8192)
-    >>> c, s = scaled_rope_pairs(64, 128, llama31, base=500000.0, dtype=np.float32)
-    >>> identify_rope_cache(c, s)[0].geometric
-    False
-    >>> best = identify_rope_cache(c, s, scaling=llama31, base=500000.0)[0]
-    >>> best.layout, best.max_ulp <= 0.5
-    ('pairs', True)
-    """
-    c = np.asarray(cos)
-    s = None if sin is None else np.asarray(sin)
-    for name, arr in (("cos", c), ("sin", s)):
-        if arr is None:
-            continue
-        if arr.ndim != 2 or arr.shape[1] < 1:
-            raise ValueError(f"{name} must have shape (n, width); got {arr.shape}")
-        if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} must hold finite floating-point values")
-    if s is not None and s.shape != c.shape:
-        raise ValueError(f"cos and sin must have the same shape; got {c.shape} and {s.shape}")
-    n, width = c.shape
-    if n == 0:
-        raise ValueError("cos must have at least one row (one per position); got 0 rows")
-    pos = np.arange(n, dtype=np.int64) if positions is None else check_positions(positions)
-    if pos.shape[0] != n:
-        raise ValueError(f"positions must have one entry per row ({n}); got {pos.shape[0]}")
-    fmt = _value_format(c if s is None else np.concatenate([c, s]))
-    if base is not None:
-        base = check_base(base)
-    from . import rope_scaling  # deferred: rope_scaling builds on this module
-
-    if scaling is not None and not isinstance(scaling, rope_scaling.RopeScaling):
-        raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
-
-    candidates: list[tuple[str, int, np.ndarray, np.ndarray | None]] = []
-    if width % 2 == 0:
-        half = width // 2
-        for lay, first, second in (
-            ("half", np.s_[:, :half], np.s_[:, half:]),
-            ("interleaved", np.s_[:, 0::2], np.s_[:, 1::2]),
-        ):
-            same = np.array_equal(c[first], c[second]) and (
-                s is None or np.array_equal(s[first], s[second])
-            )
-            if same:
-                candidates.append((lay, width, c[first], None if s is None else s[first]))
-    candidates.append(("pairs", 2 * width, c, s))
-
-    out: list[RopeMatch] = []
-    for lay, d, pc, ps in candidates:
-        pc64 = pc.astype(np.float64)
-        ps64 = None if ps is None else ps.astype(np.float64)
-        fitted, geometric = _fit_base(pc64, ps64, pos, d, fmt)
-        bases = list(COMMON_BASES) if base is None else [base]
-        if base is None and math.isfinite(fitted) and fitted > 0 and fitted != 1:
-            bases.append(float(f"{fitted:.6g}"))
-        trials = [(b, scaling) for b in dict.fromkeys(bases)]
-        if scaling is None and base is None and not geometric:
-            # Frequencies that no base explains: try the scalings of well-known models.
-            trials += [(b, sc) for sc, b in rope_scaling.KNOWN_SCALINGS.values()]
-        for b, sc in trials:
-            try:
-                if sc is None:
-                    ref_c, ref_s = rope_pairs(pos, d, base=b)
-                else:
-                    ref_c, ref_s = rope_scaling.scaled_rope_pairs(pos, d, sc, base=b)
-                    m = rope_scaling.attention_factor(sc)
-                    ref_c, ref_s = m * ref_c, m * ref_s
-            except ValueError:
-                continue
-            diff = np.abs(pc64 - ref_c)
-            err = diff / ulp(ref_c, fmt)
-            if ps64 is not None:
-                diff_s = np.abs(ps64 - ref_s)
-                err = np.maximum(err, diff_s / ulp(ref_s, fmt))
-                diff = np.maximum(diff, diff_s)
-            out.append(
-                RopeMatch(
-                    lay,
-                    d,
-                    b,
-                    fitted,
-                    fmt,
-                    float(err.max()),
-                    float(diff.max()),
-                    n,
-                    geometric,
-                    sc,
-                )
-            )
-    out.sort(key=lambda m: (m.max_ulp, m.layout == "pairs", m.base))
-    return out

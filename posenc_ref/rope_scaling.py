@@ -36,16 +36,24 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _kernel
-from ._validate import check_base, check_dtype, check_position_range, check_positions
-from .rope import _check_d_head
+from . import _exact, _kernel
+from ._validate import (
+    check_base,
+    check_choice,
+    check_d_head,
+    check_dtype,
+    check_flag,
+    check_int,
+    check_position_range,
+    check_positions,
+    check_real,
+)
 
 __all__ = [
     "KNOWN_SCALINGS",
@@ -58,17 +66,6 @@ __all__ = [
 
 #: The scaling methods, named as Hugging Face's ``rope_type``.
 SCALING_KINDS: tuple[str, ...] = ("linear", "dynamic", "yarn", "llama3")
-
-_WORK_BITS = 160
-
-
-def _real(value: Any, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite; got {v}")
-    return v
 
 
 @dataclass(frozen=True)
@@ -119,10 +116,8 @@ class RopeScaling:
     attention_factor: float | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.kind, str) or self.kind not in SCALING_KINDS:
-            allowed = ", ".join(repr(k) for k in SCALING_KINDS)
-            raise ValueError(f"kind must be one of {allowed}; got {self.kind!r}")
-        factor = _real(self.factor, "factor")
+        check_choice(self.kind, "kind", SCALING_KINDS)
+        factor = check_real(self.factor, "factor")
         if factor < 1:
             raise ValueError(f"factor must be >= 1 (a context-extension factor); got {factor}")
         object.__setattr__(self, "factor", factor)
@@ -131,14 +126,14 @@ class RopeScaling:
             if length is not None:
                 raise ValueError("original_max_positions is not used by 'linear' scaling")
         else:
-            if isinstance(length, (bool, np.bool_)) or not isinstance(length, numbers.Integral):
-                raise TypeError(
-                    f"original_max_positions must be a positive integer for {self.kind!r} "
-                    f"scaling (the trained context length L0); got {length!r}"
-                )
-            if length <= 0:
-                raise ValueError(f"original_max_positions must be > 0; got {length}")
-            object.__setattr__(self, "original_max_positions", int(length))
+            length = check_int(
+                length,
+                "original_max_positions",
+                minimum=1,
+                rule=f"a positive integer for {self.kind!r} scaling (the trained context "
+                "length L0)",
+            )
+            object.__setattr__(self, "original_max_positions", length)
         defaults = {f: RopeScaling.__dataclass_fields__[f].default for f in _OWN_FIELDS}
         for kind, names in _OWN_FIELDS_BY_KIND.items():
             if kind != self.kind:
@@ -146,23 +141,23 @@ class RopeScaling:
                     if getattr(self, name) != defaults[name]:
                         raise ValueError(f"{name} is used only by {kind!r} scaling")
         if self.kind == "llama3":
-            low = _real(self.low_freq_factor, "low_freq_factor")
-            high = _real(self.high_freq_factor, "high_freq_factor")
+            low = check_real(self.low_freq_factor, "low_freq_factor")
+            high = check_real(self.high_freq_factor, "high_freq_factor")
             if not 0 < low < high:
                 raise ValueError(
                     "llama3 scaling needs 0 < low_freq_factor < high_freq_factor; "
                     f"got {low} and {high}"
                 )
         if self.kind == "yarn":
-            fast, slow = _real(self.beta_fast, "beta_fast"), _real(self.beta_slow, "beta_slow")
+            fast = check_real(self.beta_fast, "beta_fast")
+            slow = check_real(self.beta_slow, "beta_slow")
             if not 0 < slow < fast:
                 raise ValueError(
                     f"yarn scaling needs 0 < beta_slow < beta_fast; got {slow} and {fast}"
                 )
-            if not isinstance(self.truncate, (bool, np.bool_)):
-                raise TypeError(f"truncate must be True or False; got {self.truncate!r}")
+            check_flag(self.truncate, "truncate")
             m = self.attention_factor
-            if m is not None and not _real(m, "attention_factor") > 0:
+            if m is not None and not check_real(m, "attention_factor") > 0:
                 raise ValueError(f"attention_factor must be > 0; got {m}")
 
     def __repr__(self) -> str:
@@ -273,7 +268,8 @@ KNOWN_SCALINGS: dict[str, tuple[RopeScaling, float]] = {
     "qwen2.5-yarn": (RopeScaling("yarn", 4.0, original_max_positions=32768), 1000000.0),
 }
 """Scalings of released models, with their base, that
-:func:`posenc_ref.rope.identify_rope_cache` tries on a cache whose frequencies no base explains.
+:func:`posenc_ref.rope_identification.identify_rope_cache` tries on a cache whose frequencies no
+base explains.
 
 - ``"llama-3.1"``: meta-llama/llama-models ``models/llama3/reference_impl/model.py``
   (``apply_scaling``: factor 8, low_freq_factor 1, high_freq_factor 4, 8192 positions), base
@@ -302,91 +298,90 @@ def attention_factor(scaling: RopeScaling | None) -> float:
     return 0.1 * math.log(scaling.factor) + 1.0 if scaling.factor > 1 else 1.0
 
 
-def _checked(d_head: Any, scaling: Any, base: Any, seq_len: Any) -> tuple:
-    """Validated ``(d, scaling, base, seq_len)`` for :func:`_pair`."""
-    d = _check_d_head(d_head)
+def _scaling_args(d_head: Any, scaling: Any, base: Any, seq_len: Any) -> tuple:
+    """Validated ``(d, scaling, base, seq_len)`` for :func:`_scaled_dd`."""
+    d = check_d_head(d_head)
     b = check_base(base)
-    seq = _check_scaling(scaling, seq_len)
+    if scaling is not None and not isinstance(scaling, RopeScaling):
+        raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
+    seq = None
+    if seq_len is not None:
+        if scaling is None or scaling.kind != "dynamic":
+            raise ValueError("seq_len is used only by 'dynamic' scaling")
+        seq = check_int(seq_len, "seq_len", minimum=1)
     if scaling is not None and scaling.kind == "dynamic" and d < 4:
         raise ValueError("d_head must be >= 4 for 'dynamic' scaling (its exponent is d/(d-2))")
     return d, scaling, b, seq
 
 
-def _check_scaling(scaling: Any, seq_len: Any) -> int | None:
-    if scaling is not None and not isinstance(scaling, RopeScaling):
-        raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
-    if seq_len is None:
-        return None
-    if scaling is None or scaling.kind != "dynamic":
-        raise ValueError("seq_len is used only by 'dynamic' scaling")
-    if isinstance(seq_len, (bool, np.bool_)) or not isinstance(seq_len, numbers.Integral):
-        raise TypeError(f"seq_len must be a positive integer; got {seq_len!r}")
-    if seq_len <= 0:
-        raise ValueError(f"seq_len must be > 0; got {seq_len}")
-    return int(seq_len)
-
-
 @functools.lru_cache(maxsize=64)
-def _exact(d: int, scaling: RopeScaling | None, base: float, seq_len: int | None) -> tuple:
-    """The exact scaled frequencies as mpmath numbers (160 bits), one per pair."""
-    import mpmath  # deferred, as in posenc_ref._kernel
-
-    h = d // 2
-    with mpmath.workprec(_WORK_BITS):
-        b = mpmath.mpf(base)
-        omega = [mpmath.power(b, mpmath.mpf(-2 * k) / d) for k in range(h)]
-        if scaling is None:
-            return tuple(omega)
-        s = mpmath.mpf(scaling.factor)
-        kind = scaling.kind
-        if kind == "linear":
-            return tuple(w / s for w in omega)
-        length = mpmath.mpf(scaling.original_max_positions)
-        if kind == "dynamic":
-            seq = max(mpmath.mpf(seq_len or 0), length)
-            kappa = s * seq / length - (s - 1)
-            return tuple(
-                w * mpmath.power(kappa, mpmath.mpf(-2 * k) / (d - 2)) for k, w in enumerate(omega)
-            )
-        if kind == "yarn":
-
-            def pair_turning(beta: float) -> Any:  # the real pair index k with L0·ω_k/2π = β
-                return d * mpmath.log(length / (beta * 2 * mpmath.pi)) / (2 * mpmath.log(b))
-
-            low, high = pair_turning(scaling.beta_fast), pair_turning(scaling.beta_slow)
-            if scaling.truncate:
-                low, high = mpmath.floor(low), mpmath.ceil(high)
-            low, high = max(low, mpmath.mpf(0)), min(high, mpmath.mpf(d - 1))
-            if low == high:
-                high += mpmath.mpf("0.001")  # Hugging Face's guard against a zero-width ramp
-            out = []
-            for k, w in enumerate(omega):
-                ramp = min(max((k - low) / (high - low), mpmath.mpf(0)), mpmath.mpf(1))
-                out.append(w / s * ramp + w * (1 - ramp))
-            return tuple(out)
-        # llama3: zones by wavelength
-        lf, hf = mpmath.mpf(scaling.low_freq_factor), mpmath.mpf(scaling.high_freq_factor)
-        out = []
-        for w in omega:
-            wavelength = 2 * mpmath.pi / w
-            if wavelength < length / hf:
-                out.append(w)
-            elif wavelength > length / lf:
-                out.append(w / s)
-            else:
-                smooth = (length / wavelength - lf) / (hf - lf)
-                out.append((1 - smooth) * w / s + smooth * w)
-        return tuple(out)
+def _scaled_omegas(d: int, scaling: RopeScaling | None, base: float, seq_len: int | None) -> tuple:
+    """The exact scaled frequencies as mpmath numbers, one per pair (use them inside
+    :func:`posenc_ref._exact.working_precision`)."""
+    omega = _exact.exact_frequencies(d, base)
+    if scaling is None:
+        return omega
+    with _exact.working_precision(_exact.WORK_BITS + 32) as ctx:
+        return _SCALINGS[scaling.kind](ctx, omega, d, scaling, ctx.mpf(base), seq_len)
 
 
-def _pair(d: int, scaling: RopeScaling | None, base: float, seq_len: int | None):
-    import mpmath
+def _linear(ctx: Any, omega: tuple, d: int, scaling: RopeScaling, b: Any, seq_len: Any) -> tuple:
+    s = ctx.mpf(scaling.factor)
+    return tuple(w / s for w in omega)
 
-    exact = _exact(d, scaling, base, seq_len)
-    with mpmath.workprec(_WORK_BITS):
-        hi = np.array([float(w) for w in exact])
-        lo = np.array([float(w - h) for w, h in zip(exact, hi.tolist(), strict=True)])
-    return hi, lo
+
+def _dynamic(ctx: Any, omega: tuple, d: int, scaling: RopeScaling, b: Any, seq_len: Any) -> tuple:
+    s, length = ctx.mpf(scaling.factor), ctx.mpf(scaling.original_max_positions)
+    seq = max(ctx.mpf(seq_len or 0), length)
+    kappa = s * seq / length - (s - 1)
+    return tuple(w * ctx.power(kappa, ctx.mpf(-2 * k) / (d - 2)) for k, w in enumerate(omega))
+
+
+def _yarn(ctx: Any, omega: tuple, d: int, scaling: RopeScaling, b: Any, seq_len: Any) -> tuple:
+    s, length = ctx.mpf(scaling.factor), ctx.mpf(scaling.original_max_positions)
+
+    def pair_turning(beta: float) -> Any:  # the real pair index k with L0·ω_k/2π = β
+        return d * ctx.log(length / (beta * 2 * ctx.pi)) / (2 * ctx.log(b))
+
+    low, high = pair_turning(scaling.beta_fast), pair_turning(scaling.beta_slow)
+    if scaling.truncate:
+        low, high = ctx.floor(low), ctx.ceil(high)
+    low, high = max(low, ctx.mpf(0)), min(high, ctx.mpf(d - 1))
+    if low == high:
+        high += ctx.mpf("0.001")  # Hugging Face's guard against a zero-width ramp
+    out = []
+    for k, w in enumerate(omega):
+        ramp = min(max((k - low) / (high - low), ctx.mpf(0)), ctx.mpf(1))
+        out.append(w / s * ramp + w * (1 - ramp))
+    return tuple(out)
+
+
+def _llama3(ctx: Any, omega: tuple, d: int, scaling: RopeScaling, b: Any, seq_len: Any) -> tuple:
+    s, length = ctx.mpf(scaling.factor), ctx.mpf(scaling.original_max_positions)
+    lf, hf = ctx.mpf(scaling.low_freq_factor), ctx.mpf(scaling.high_freq_factor)
+    out = []
+    for w in omega:
+        wavelength = 2 * ctx.pi / w
+        if wavelength < length / hf:
+            out.append(w)
+        elif wavelength > length / lf:
+            out.append(w / s)
+        else:
+            smooth = (length / wavelength - lf) / (hf - lf)
+            out.append((1 - smooth) * w / s + smooth * w)
+    return tuple(out)
+
+
+_SCALINGS = {"linear": _linear, "dynamic": _dynamic, "yarn": _yarn, "llama3": _llama3}
+
+
+def _scaled_dd(
+    d: int, scaling: RopeScaling | None, base: float, seq_len: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    if scaling is None:
+        return _kernel.frequencies_dd(d, base)
+    _exact.check_frequency_range(d, base)
+    return _exact.double_double(_scaled_omegas(d, scaling, base, seq_len))
 
 
 def scaled_frequencies(
@@ -413,7 +408,7 @@ def scaled_frequencies(
     >>> int(np.sum(ratio == 1)), int(np.sum(ratio == 1 / 8)), ratio[29:35].round(4)
     (29, 29, array([0.8282, 0.6437, 0.4935, 0.3711, 0.2714, 0.1902]))
     """
-    return _pair(*_checked(d_head, scaling, base, seq_len))[0]
+    return _scaled_dd(*_scaling_args(d_head, scaling, base, seq_len))[0].copy()
 
 
 def scaled_rope_pairs(
@@ -448,39 +443,24 @@ def scaled_rope_pairs(
     >>> np.array_equal(cos, rope_pairs([1], 8)[0])
     True
     """
-    d, scaling, b, seq = _checked(d_head, scaling, base, seq_len)
+    d, scaling, b, seq = _scaling_args(d_head, scaling, base, seq_len)
     dt = check_dtype(dtype)
     pos = check_positions(positions)
-    hi, lo = _pair(d, scaling, b, seq)
+    hi, lo = _scaled_dd(d, scaling, b, seq)
     check_position_range(pos, float(hi.max()))
     s64, c64 = _kernel.compensated(pos[:, None], hi, lo)
     if dt == np.float64:
         return c64, s64
-    return _round(c64, pos, d, scaling, b, seq, dt, "cos"), _round(
-        s64, pos, d, scaling, b, seq, dt, "sin"
-    )
-
-
-def _round(
-    y64: np.ndarray,
-    pos: np.ndarray,
-    d: int,
-    scaling: RopeScaling | None,
-    base: float,
-    seq_len: int | None,
-    dt: np.dtype,
-    fn: str,
-) -> np.ndarray:
-    """Round to ``dt``; entries near a rounding boundary are settled with mpmath."""
-    import mpmath
-
-    y = y64.astype(dt)
-    suspects = np.nonzero(_kernel.near_boundary(y64, y))
-    if suspects[0].size:
-        exact = _exact(d, scaling, base, seq_len)
-        bits, emin = _kernel._FORMAT_BITS[dt]
-        f = getattr(mpmath, fn)
-        with mpmath.workprec(_WORK_BITS):
-            for r, k in zip(*suspects, strict=True):
-                y[r, k] = _kernel.round_to_format(f(int(pos[r]) * exact[k]), bits, emin)
-    return y
+    omegas = _scaled_omegas(d, scaling, b, seq)
+    pairs = []
+    for component, y64 in enumerate((s64, c64)):
+        pairs.append(
+            _exact.round_checked(
+                y64,
+                dt,
+                lambda ctx, index, c=component: _exact.exact_sin_cos(
+                    ctx, int(pos[index[0]]), omegas[index[1]]
+                )[c],
+            )
+        )
+    return pairs[1], pairs[0]

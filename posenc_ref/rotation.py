@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import check_d_model, check_integer, check_layout
-from .indexing import pair_to_column
+from . import _layout
+from ._validate import check_d_model, check_int, check_layout
 from .sinusoidal import sinusoidal
 
 __all__ = ["rotation"]
@@ -65,17 +65,17 @@ def rotation(
     >>> bool(np.allclose(table[:-1] @ R.T, table[1:], rtol=0, atol=1e-15))
     True
     """
-    shift = check_integer(k, "k")
+    shift = check_int(k, "k")
     d = check_d_model(d_model)
     lay = check_layout(layout)
     pe_k = sinusoidal([shift], d, base=base, layout=lay, dtype=dtype)[0]
     out = np.zeros((d, d), dtype=pe_k.dtype)
-    for i in range(d // 2):
-        js = pair_to_column(i, "sin", d, layout=lay)
-        jc = pair_to_column(i, "cos", d, layout=lay)
-        s, c = pe_k[js], pe_k[jc]
-        out[js, js] = c
-        out[js, jc] = s
-        out[jc, js] = -s
-        out[jc, jc] = c
+    pairs = np.arange(d // 2)
+    js = _layout.column(pairs, _layout.SIN, d // 2, lay)
+    jc = _layout.column(pairs, _layout.COS, d // 2, lay)
+    s, c = pe_k[js], pe_k[jc]
+    out[js, js] = c
+    out[js, jc] = s
+    out[jc, js] = -s
+    out[jc, jc] = c
     return out

@@ -21,13 +21,16 @@ from ._validate import (
     check_base,
     check_d_model,
     check_dtype,
-    check_integer,
+    check_int,
     check_layout,
     check_position_range,
     check_positions,
 )
 
 __all__ = ["frequencies", "sinusoidal", "textbook_pe", "textbook_table", "wavelengths"]
+
+#: The largest table :func:`textbook_table` builds (it works entry by entry in Python).
+TEXTBOOK_MAX_ENTRIES = 2**22
 
 
 def frequencies(d_model: int, *, base: float = 10000.0) -> np.ndarray:
@@ -61,7 +64,7 @@ def frequencies(d_model: int, *, base: float = 10000.0) -> np.ndarray:
     """
     d = check_d_model(d_model)
     b = check_base(base)
-    return _kernel.frequency_pair(d, b)[0].copy()
+    return _kernel.frequencies_dd(d, b)[0].copy()
 
 
 def wavelengths(d_model: int, *, base: float = 10000.0) -> np.ndarray:
@@ -79,20 +82,6 @@ def wavelengths(d_model: int, *, base: float = 10000.0) -> np.ndarray:
     """
     w = frequencies(d_model, base=base)
     return 2 * math.pi / w
-
-
-def _place(out: np.ndarray, s: np.ndarray, c: np.ndarray, layout: str) -> np.ndarray:
-    half = s.shape[1]
-    if layout == "interleaved":
-        out[:, 0::2] = s
-        out[:, 1::2] = c
-    elif layout == "sin|cos":
-        out[:, :half] = s
-        out[:, half:] = c
-    else:  # "cos|sin"
-        out[:, :half] = c
-        out[:, half:] = s
-    return out
 
 
 def sinusoidal(
@@ -168,7 +157,7 @@ def sinusoidal(
     pos = check_positions(positions)
     # The largest frequency is ω_0 = 1 for base > 1, else the last one, base**(-(d-2)/d): known
     # without the mpmath frequencies, so a bad range fails before any slow work.
-    max_omega = 1.0 if b > 1 else float(_kernel.frequency_pair(d, b)[0][-1])
+    max_omega = 1.0 if b > 1 else float(_kernel.frequencies_dd(d, b)[0][-1])
     check_position_range(pos, max_omega)
     return _fast.table(pos, d, b, lay, dt)
 
@@ -190,9 +179,13 @@ def textbook_pe(pos: int, j: int, d_model: int, *, base: float = 10000.0) -> flo
     >>> textbook_pe(1, 5, 8) == math.cos(1 / 10000 ** (4 / 8))
     True
     """
-    p = check_integer(pos, "pos")
+    p = check_int(pos, "pos")
+    if abs(p) >= 2**53:
+        raise ValueError(
+            f"pos must satisfy |pos| < 2**53, where float64 still holds every integer; got {p}"
+        )
     d = check_d_model(d_model)
-    col = check_integer(j, "j")
+    col = check_int(j, "j")
     if not 0 <= col < d:
         raise ValueError(f"j must be a column index 0 <= j < d_model = {d}; got {col}")
     b = check_base(base)
@@ -213,10 +206,14 @@ def textbook_table(n: int, d_model: int, *, base: float = 10000.0) -> np.ndarray
            [ 0.8415,  0.5403,  0.01  ,  1.    ],
            [ 0.9093, -0.4161,  0.02  ,  0.9998]])
     """
-    count = check_integer(n, "n")
-    if count < 0:
-        raise ValueError(f"n must be >= 0; got {count}")
+    count = check_int(n, "n", minimum=0)
     d = check_d_model(d_model)
+    if count * d > TEXTBOOK_MAX_ENTRIES:
+        raise ValueError(
+            f"n x d_model must be at most {TEXTBOOK_MAX_ENTRIES} (2**22) entries: textbook_table "
+            f"evaluates entry by entry in Python, for teaching; got {count} x {d}. Use "
+            f"sinusoidal() for large tables"
+        )
     rows: list[list[float]] = [
         [textbook_pe(pos, j, d, base=base) for j in range(d)] for pos in range(count)
     ]

@@ -68,17 +68,17 @@ def test_rounding_fallback_is_correct(monkeypatch):
     Real near-boundary entries are rare (about 2**-28 per float32 entry), so widen the band until
     most entries take the mpmath path, and compare with the ground truth.
     """
-    from posenc_ref import _kernel
+    from posenc_ref import _exact
 
     calls = []
-    original = _kernel._mp_sincos
+    original = _exact.exact_sin_cos
 
     def counting(*args):
         calls.append(args)
         return original(*args)
 
-    monkeypatch.setattr(_kernel, "ROUNDING_MARGIN_ULPS", 2.0**45)
-    monkeypatch.setattr(_kernel, "_mp_sincos", counting)
+    monkeypatch.setattr(_exact, "ROUNDING_MARGIN_ULPS", 2.0**45)
+    monkeypatch.setattr(_exact, "exact_sin_cos", counting)
     pos = [0, 1, 3, 1000, 2**24 + 1, 2**26 - 1]
     hi, lo = prec.truth(pos, 16)
     for dt in (np.float16, np.float32):

@@ -14,8 +14,6 @@ diffusers, keras-hub and x-transformers. Tolerances:
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +21,6 @@ import pytest
 
 import posenc_ref as pe
 from posenc_ref import conventions as cv
-from posenc_ref.cli import main
-from posenc_ref.grid2d import GRID_2D
 from posenc_ref.identification import identify
 from posenc_ref.precision import ulp
 
@@ -47,14 +43,15 @@ def test_golden_files_are_small_and_listed():
     assert {MANIFEST["tables"][f]["preset"] for f in FILES} <= set(cv.PRESETS)
 
 
-def test_every_golden_preset_has_a_table_and_says_so():
+def test_every_preset_cites_its_source_and_says_how_it_is_checked():
+    """Each preset's doc names the repository (or paper) of its ``source``, and says whether a
+    golden table from the library checks it or the formula in the cited source does."""
     golden = {MANIFEST["tables"][f]["preset"] for f in FILES}
     for name, conv in cv.PRESETS.items():
-        if conv.golden:
-            assert name in golden, name
-        assert conv.source
-        assert conv.__doc__
-        assert conv.source.split(":")[0] in conv.__doc__ + (conv.source)
+        assert conv.golden == (name in golden), name
+        assert conv.source.split(":")[0] in conv.__doc__, name
+        assert ("golden" in conv.__doc__.lower()) == conv.golden, name
+        assert conv.golden or "formula" in conv.__doc__, name
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -82,21 +79,6 @@ def test_exact_values_are_within_float32_noise_of_golden(name):
     assert np.all(np.abs(exact - table) <= 2.0**-22 * (1 + positions[:, None]))
 
 
-@pytest.mark.parametrize("name", FILES)
-def test_identify_names_each_golden_table(name):
-    table, positions, _d = load(name)
-    preset = MANIFEST["tables"][name]["preset"]
-    # The d = 128 tables have sparse rows up to 4095: identify is told the positions.
-    result = identify(table, positions)
-    names = [m.name for m in result.matched]
-    assert preset in names
-    # The preset itself is at the top residual (ties: the same formula in other code).
-    top = result.matched[0].residual_ulps
-    assert next(m for m in result.matched if m.name == preset).residual_ulps == top
-    if np.array_equal(positions, np.arange(len(positions))):  # same verdict when fitted
-        assert [m.name for m in identify(table).matched] == names
-
-
 @pytest.mark.parametrize("name", list(cv.PRESETS))
 @pytest.mark.parametrize("d", [8, 9, 64])
 def test_emulation_matches_exact_values(name, d):
@@ -111,27 +93,6 @@ def test_emulation_matches_exact_values(name, d):
     assert np.max(np.abs(ours - exact)) <= 2.0**-22 * 51
 
 
-@pytest.mark.parametrize("name", list(cv.PRESETS))
-def test_identify_names_its_own_preset(name):
-    conv = cv.get(name)
-    table = conv.table(range(24), 16)
-    assert name in [m.name for m in identify(table).matched]
-
-
-@pytest.mark.parametrize(
-    ("name", "layout", "spacing"),
-    [
-        ("paper", "interleaved", "paper"),
-        ("fairseq", "sin|cos", "tensor2tensor"),
-        ("guided-diffusion", "cos|sin", "paper"),
-        ("hf-marian", "sin|cos", "paper"),
-    ],
-)
-def test_fitted_parameters(name, layout, spacing):
-    f = identify(cv.get(name).table(range(40), 32)).fitted
-    assert (f["layout"], f["spacing"], f["base"], f["start"]) == (layout, spacing, 10000.0, 0)
-
-
 def test_fairseq_padding_row_and_start():
     r = identify(cv.get("fairseq").table(range(30), 16))
     assert r.fitted["padding_idx"] == 1
@@ -140,77 +101,6 @@ def test_fairseq_padding_row_and_start():
     r2 = identify(cv.get("fairseq").table(range(2, 30), 16))
     assert r2.fitted["start"] == 2
     assert r2.fitted["padding_idx"] is None
-
-
-@pytest.mark.parametrize("dtype", [np.float16, np.float32])
-def test_rounded_tables_are_named(dtype):
-    table = pe.sinusoidal(range(30), 32).astype(dtype)
-    r = identify(table)
-    assert r.dtype == np.dtype(dtype).name
-    assert r.matched[0].residual_ulps <= 1
-    assert "paper" in [m.name for m in r.matched if m.residual_ulps <= 1]
-
-
-def test_float64_holding_float32_values_is_read_as_float32():
-    r = identify(cv.get("whisper").table(20, 16).astype(np.float64))
-    assert r.dtype == "float32"
-
-
-@pytest.mark.parametrize("start", [1, 37, 500])
-def test_nonzero_start(start):
-    r = identify(pe.sinusoidal(range(start, start + 20), 32))
-    assert r.fitted["start"] == start
-    assert r.matched[0].name == "paper"
-    assert r.matched[0].residual_ulps == 0
-
-
-@pytest.mark.parametrize("base", [500.0, 500000.0, 1e6])
-def test_unknown_base_is_fitted(base):
-    r = identify(pe.sinusoidal(30, 32, base=base, layout="sin|cos"))
-    assert r.fitted["base"] == base
-    assert r.fitted["spacing"] == "paper"
-    assert not r.matched
-    assert next(m for m in r.matches if m.name == "fitted").matches
-    assert "matches no preset" in r.verdict()
-
-
-def test_transposed_table_is_reported():
-    r = identify(pe.sinusoidal(30, 16).T)
-    assert r.transposed
-    assert "paper" in [m.name for m in r.matched]
-    assert "transposed" in r.verdict()
-
-
-def test_noise_matches_nothing():
-    rng = np.random.default_rng(0)
-    r = identify(rng.standard_normal((20, 8)))
-    assert r.fitted is None
-    assert not r.matched
-    assert "no sin/cos structure" in r.verdict()
-    assert "closest:" in r.verdict()
-
-
-def test_perturbed_table_is_closest_but_not_matched():
-    t = pe.sinusoidal(20, 16)
-    t[5, 3] += 1e-3
-    r = identify(t)
-    assert not r.matched
-    assert r.best.params["layout"] == "interleaved"
-    assert r.best.params["spacing"] == "paper"
-
-
-@pytest.mark.parametrize(
-    ("bad", "message"),
-    [
-        (np.zeros(5), "2-D"),
-        (np.zeros((1, 8)), "at least 2 rows"),
-        (np.array([[1.0, np.nan], [0.0, 1.0]]), "finite"),
-        (np.array([["a", "b"], ["c", "d"]]), "real numbers"),
-    ],
-)
-def test_identify_errors(bad, message):
-    with pytest.raises(ValueError, match=message):
-        identify(bad)
 
 
 @pytest.mark.parametrize("d", [2, 8, 10, 64])
@@ -259,135 +149,7 @@ def test_spacing_families_differ_in_value():
     assert np.max(np.abs(paper - t2t)) > 0.1
 
 
-def test_import_is_light():
-    code = "import sys, posenc_ref; print('posenc_ref.conventions' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
-def test_core_does_not_import_conventions():
-    root = Path(pe.__file__).parent
-    for mod in ("sinusoidal", "indexing", "rotation", "precision", "_kernel", "_validate"):
-        assert (
-            "conventions"
-            not in (root / f"{mod}.py")
-            .read_text(encoding="utf-8")
-            .replace("posenc_ref.conventions", "")
-            .split('"""', 2)[-1]
-        ), mod
-
-
-@pytest.mark.parametrize("name", FILES_2D)
-def test_grid2d_reproduces_golden_bit_for_bit(name):
-    with np.load(GOLDEN / name) as z:
-        table, h, w, d = z["table"], int(z["height"]), int(z["width"]), int(z["d_model"])
-    ours = GRID_2D[MANIFEST["tables"][name]["preset"]].table(h, w, d)
-    np.testing.assert_array_equal(ours, table)
-
-
-def test_grid2d_axis_order():
-    # MAE puts the column index first, MoCo v3 the row: the two halves are swapped.
-    mae, moco = GRID_2D["mae"].table(3, 4, 16), GRID_2D["moco-v3"].table(3, 4, 16)
-    np.testing.assert_array_equal(mae[:, :8], moco[:, 8:])
-    np.testing.assert_array_equal(mae[:, 8:], moco[:, :8])
-    # token 1 is (row 0, column 1): MAE's first block is the 1-D table at position 1
-    np.testing.assert_array_equal(
-        mae[1, :8], pe.sinusoidal([1], 8, layout="sin|cos").astype(np.float32)[0]
-    )
-    big = GRID_2D["big-vision"].table(3, 4, 16)
-    assert np.max(np.abs(big - mae)) > 0.1  # endpoint-inclusive spacing: other values
-    assert GRID_2D["mae"].table(2, 2, 8, cls_token=True)[0].tolist() == [0.0] * 8
-    for name, g in GRID_2D.items():
-        assert g.source, name
-    with pytest.raises(ValueError, match="multiple of 4"):
-        GRID_2D["mae"].table(2, 2, 6)
-
-
 # ---------------------------------------------------------------- command line
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "posenc_ref", *args], capture_output=True, text=True, check=False
-    )
-
-
-def test_cli_table_convention(capsys):
-    assert main(["table", "--d-model", "8", "--positions", "3", "--convention", "fairseq"]) == 0
-    out = capsys.readouterr().out
-    assert out.count("\n") == 3
-    assert "0.      " in out
-
-
-def test_cli_table_convention_csv_and_npy(tmp_path, capsys):
-    args = ["table", "--d-model", "9", "--positions", "2:6", "--convention", "hf-marian"]
-    assert main([*args, "--format", "csv"]) == 0
-    rows = np.loadtxt(capsys.readouterr().out.splitlines(), delimiter=",")
-    # 9 significant digits: the float32 values come back exactly
-    np.testing.assert_array_equal(
-        rows.astype(np.float32), cv.get("hf-marian").table(range(2, 6), 9)
-    )
-    out = tmp_path / "t.npy"
-    assert main([*args, "--dtype", "float16", "--format", "npy", "--output", str(out)]) == 0
-    np.testing.assert_array_equal(
-        np.load(out), cv.get("hf-marian").table(range(2, 6), 9).astype(np.float16)
-    )
-    assert main([*args, "--dtype", "int8"]) == 2
-
-
-def test_cli_identify_formats(tmp_path, capsys):
-    table = cv.get("hf-marian").table(12, 8)
-    np.save(tmp_path / "t.npy", table)
-    np.savez(tmp_path / "t.npz", other=np.zeros(3), table=table)
-    np.savetxt(tmp_path / "t.csv", table, delimiter=",", fmt="%.9g")
-    for name in ("t.npy", "t.npz", "t.csv"):
-        assert main(["identify", str(tmp_path / name)]) == 0
-        assert "verdict: hf-marian" in capsys.readouterr().out
-
-
-def test_cli_uses_npz_positions_and_option(tmp_path, capsys):
-    name = "whisper__hf_whisper__d128.npz"
-    assert main(["identify", str(GOLDEN / name)]) == 0
-    assert "whisper" in capsys.readouterr().out.split("verdict:")[1].splitlines()[0]
-    table, positions, _ = load(name)
-    np.save(tmp_path / "w.npy", table)
-    spec = ",".join(str(p) for p in positions)
-    assert main(["identify", str(tmp_path / "w.npy"), "--positions", spec]) == 0
-    assert "whisper" in capsys.readouterr().out
-    assert main(["identify", str(tmp_path / "w.npy"), "--positions", "5"]) == 2
-
-
-def test_cli_seq_first_buffer_is_squeezed(tmp_path, capsys):
-    np.save(tmp_path / "b.npy", cv.get("pytorch-tutorial").table(10, 8)[:, None, :])
-    assert main(["identify", str(tmp_path / "b.npy")]) == 0
-    assert "pytorch-tutorial" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("content", "suffix", "message"),
-    [
-        (None, ".npy", "error: no such file"),
-        ("a,b\n1,2\n", ".csv", "not a numeric table"),
-        ("1,2,3\n", ".csv", "at least 2 rows"),
-        ("1,nan\n2,3\n", ".csv", "must be finite"),
-    ],
-)
-def test_cli_identify_errors(tmp_path, content, suffix, message):
-    path = tmp_path / f"x{suffix}"
-    if content is not None:
-        path.write_text(content)
-    res = run("identify", str(path))
-    assert res.returncode == 2
-    assert message in res.stderr
-    assert res.stderr.count("\n") == 1
-    assert "Traceback" not in res.stderr
-
-
-def test_cli_convention_conflicts():
-    res = run("table", "--d-model", "8", "--convention", "paper", "--layout", "sin|cos")
-    assert res.returncode == 2
-    assert "--convention fixes" in res.stderr
-    res = run("table", "--d-model", "8", "--convention", "nope")
-    assert res.returncode == 2
-    assert "unknown convention" in res.stderr
 
 
 def test_generator_pins_its_requirements():
@@ -405,26 +167,18 @@ def test_generator_pins_its_requirements():
     assert set(MANIFEST["versions"]) >= {"transformers", "diffusers", "keras-hub", "torch"}
 
 
-def test_identify_tolerance_is_capped_so_noise_never_matches():
-    """At |p| ~ 1e7 the uncapped tolerance 2 + 2|p| eps would pass any float32 values."""
-    pos = np.arange(10_000_000, 10_000_020)
-    noise = np.random.default_rng(0).uniform(-1, 1, (20, 16)).astype(np.float32)
-    result = identify(noise, pos)
-    assert not result.matched
-    assert result.tolerance_ulps * np.finfo(np.float32).eps == 0.5
-    assert any("capped at 0.5 absolute" in note for note in result.notes)
-    exact = pe.sinusoidal(pos, 16, dtype=np.float32)
-    assert identify(exact, pos).matched[0].residual_ulps == 0
-
-
 @pytest.mark.parametrize(
     ("make", "exc", "match"),
     [
-        (lambda: cv.Convention(padding_idx="1"), ValueError, "padding_idx must be None or an"),
-        (lambda: cv.Convention(padding_idx=1.5), ValueError, "padding_idx must be None or an"),
+        (lambda: cv.Convention(padding_idx="1"), TypeError, "padding_idx must be None or an"),
+        (lambda: cv.Convention(padding_idx=1.5), TypeError, "padding_idx must be None or an"),
         (lambda: cv.Convention(padding_idx=-1), ValueError, "padding_idx must be None or an"),
-        (lambda: cv.Convention(shift="1"), TypeError, "shift must be a real number"),
-        (lambda: cv.Convention(shift=float("nan")), ValueError, "shift must be finite"),
+        (lambda: cv.Convention(shift="1"), TypeError, "shift must be a finite real number"),
+        (
+            lambda: cv.Convention(shift=float("nan")),
+            ValueError,
+            "shift must be a finite real number; got nan",
+        ),
         (
             lambda: cv.layout_permutation(5, "interleaved", "sin|cos", odd="bogus"),
             ValueError,
@@ -440,28 +194,3 @@ def test_identify_tolerance_is_capped_so_noise_never_matches():
 def test_bad_convention_fields(make, exc, match):
     with pytest.raises(exc, match=match):
         make()
-
-
-def test_bad_grid2d_fields():
-    from posenc_ref.grid2d import Grid2D
-
-    with pytest.raises(ValueError, match="first must be 'column' or 'row'"):
-        Grid2D("x", "diag", "paper", "float32", "source")
-    with pytest.raises(ValueError, match="spacing must be 'paper' or 'tensor2tensor'"):
-        Grid2D("x", "row", "t2t", "float32", "source")
-
-
-def test_identify_sparse_positions_does_not_contradict_its_verdict():
-    pos = np.array([0, 5, 100, 1000])
-    result = identify(pe.sinusoidal(pos, 16, dtype=np.float32), pos)
-    assert result.matched
-    assert not any("no sin/cos structure" in note for note in result.notes)
-    assert any("compared at the given positions" in note for note in result.notes)
-
-
-def test_grid2d_endpoint_inclusive_needs_two_frequencies_per_axis():
-    from posenc_ref.grid2d import GRID_2D
-
-    with pytest.raises(ValueError, match=r"d_model must be >= 8 for 'big-vision'"):
-        GRID_2D["big-vision"].table(2, 2, 4)
-    assert GRID_2D["big-vision"].table(2, 2, 8).shape == (4, 8)

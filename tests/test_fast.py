@@ -24,7 +24,7 @@ def direct(pos, d, layout, dtype, base=10000.0):
     """The table from the per-entry path (every entry from the compensated kernel)."""
     pos = np.asarray(pos, dtype=np.int64)
     out = np.empty((pos.shape[0], d), dtype=dtype)
-    _fast._direct(out, pos, *_kernel.frequency_pair(d, base), layout, base)
+    _fast._direct(out, pos, *_kernel.frequencies_dd(d, base), layout, base)
     return out
 
 
@@ -76,7 +76,7 @@ def test_blocked_path_is_taken(monkeypatch):
         _fast._blocked(
             np.empty((500, 8), np.float32),
             POSITIONS["scattered (direct path)"],
-            *_kernel.frequency_pair(8, 10000.0),
+            *_kernel.frequencies_dd(8, 10000.0),
             "interleaved",
             10000.0,
         )
@@ -149,7 +149,7 @@ def test_float64_small_values_take_the_kernel(monkeypatch):
 def test_float64_scattered_positions_use_the_per_entry_kernel():
     """float64 output of non-consecutive positions: the compensated kernel, bit for bit."""
     pos = POSITIONS["shuffled cluster near 2**24"]
-    s, c = _kernel.sincos(pos, *_kernel.frequency_pair(40, 10000.0))
+    s, c = _kernel.compensated(pos[:, None], *_kernel.frequencies_dd(40, 10000.0))
     table = pe.sinusoidal(pos, 40, layout="sin|cos")
     np.testing.assert_array_equal(table, np.hstack([s, c]))
 

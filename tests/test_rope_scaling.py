@@ -11,6 +11,7 @@ the comparison is bit for bit.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -76,8 +77,10 @@ def sym_kwargs(scaling: rs.RopeScaling, seq_len) -> dict:
     return kw
 
 
+@functools.cache
 def sym_truth(d, base, scaling, seq_len) -> list:
-    """The SymPy formulas evaluated with mpmath at PREC bits."""
+    """The SymPy formulas evaluated with mpmath at PREC bits (once per configuration and run:
+    the property tests draw many positions for the same few configurations)."""
     exprs = sym.scaled_omegas(scaling.kind, d, base=base, **sym_kwargs(scaling, seq_len))
     digits = int(PREC * 0.30103) + 5
     with mpmath.workprec(PREC):
@@ -371,11 +374,16 @@ def test_hf_scaled_cache(path):
     [
         (("cubic", 2.0), {}, ValueError, "kind must be one of"),
         (("linear", 0.5), {}, ValueError, "factor must be >= 1"),
-        (("linear", float("nan")), {}, ValueError, "factor must be finite"),
-        (("linear", "2"), {}, TypeError, "factor must be a real number"),
-        (("linear", True), {}, TypeError, "factor must be a real number"),
+        (("linear", float("nan")), {}, ValueError, "factor must be a finite real number; got nan"),
+        (("linear", "2"), {}, TypeError, "factor must be a finite real number"),
+        (("linear", True), {}, TypeError, "factor must be a finite real number"),
         (("yarn", 2.0), {}, TypeError, "original_max_positions must be a positive integer"),
-        (("llama3", 2.0), {"original_max_positions": 0}, ValueError, "must be > 0"),
+        (
+            ("llama3", 2.0),
+            {"original_max_positions": 0},
+            ValueError,
+            "original_max_positions must be a positive integer",
+        ),
         (("linear", 2.0), {"original_max_positions": 10}, ValueError, "not used by 'linear'"),
         (("linear", 2.0), {"beta_fast": 8.0}, ValueError, "beta_fast is used only by 'yarn'"),
         (
@@ -420,9 +428,9 @@ def test_bad_calls():
     dyn = rs.RopeScaling("dynamic", 2.0, original_max_positions=16)
     with pytest.raises(ValueError, match="seq_len is used only by 'dynamic'"):
         rs.scaled_frequencies(8, lin, seq_len=100)
-    with pytest.raises(ValueError, match="seq_len must be > 0"):
+    with pytest.raises(ValueError, match="seq_len must be an integer >= 1"):
         rs.scaled_frequencies(8, dyn, seq_len=0)
-    with pytest.raises(TypeError, match="seq_len must be a positive integer"):
+    with pytest.raises(TypeError, match="seq_len must be an integer >= 1"):
         rs.scaled_frequencies(8, dyn, seq_len=1.5)
     with pytest.raises(TypeError, match="scaling must be a RopeScaling or None"):
         rs.scaled_frequencies(8, {"rope_type": "linear", "factor": 2.0})
@@ -434,7 +442,7 @@ def test_bad_calls():
         rs.scaled_rope_pairs([2**26], 8, lin)
     with pytest.raises(TypeError, match="dtype must be one of"):
         rs.scaled_rope_pairs(3, 8, lin, dtype=np.int32)
-    with pytest.raises(ValueError, match="base must be > 0"):
+    with pytest.raises(ValueError, match="base must be a finite real number > 0"):
         rs.scaled_frequencies(8, lin, base=-1.0)
 
 
@@ -497,56 +505,6 @@ def test_from_hf():
 # --------------------------------------------------------------------------- identify
 
 
-@pytest.mark.parametrize("name", ["llama3_f8_base500000_d128", "yarn_f4_base1e6_d128"])
-def test_identify_flags_and_matches_scaled_hf_caches(name):
-    from posenc_ref.rope import identify_rope_cache
-
-    g = load(GOLDEN / f"{name}.npz")
-    scaling, _ = golden_scaling(g)
-    # Without a scaling: the frequencies fit no base, and the known scaling of the model is found.
-    auto = identify_rope_cache(g["cos"], g["sin"], positions=g["positions"])
-    assert auto[0].geometric is False
-    assert auto[0].scaling == scaling
-    assert auto[0].base == float(g["base"])
-    plain = next(m for m in auto if m.scaling is None)  # the best unscaled explanation
-    assert "not base**(-2i/d) for any base" in plain.verdict
-    assert plain.max_abs > 1  # the wrong frequencies: whole turns off far out
-    scaled = identify_rope_cache(
-        g["cos"], g["sin"], positions=g["positions"], scaling=scaling, base=float(g["base"])
-    )[0]
-    assert scaled.layout == "half"
-    assert scaled.scaling == scaling
-    assert repr(scaling) in scaled.verdict
-    assert "not base**(-2i/d)" not in scaled.verdict
-    # Left: Hugging Face's float32 angle, at most p·2**-24 ≈ 0.0078 rad at p = 131071.
-    assert scaled.max_abs <= 131071 * 2.0**-24 * rs.attention_factor(scaling) + 1e-6
-
-
-def test_identify_scaled_reference_caches():
-    from posenc_ref.rope import identify_rope_cache
-
-    c, s = rs.scaled_rope_pairs(100, 64, QWEN_YARN, base=1e6, dtype=np.float32)
-    m = rs.attention_factor(QWEN_YARN)
-    hf_like = (np.concatenate([c, c], 1) * F32(m), np.concatenate([s, s], 1) * F32(m))
-    best = identify_rope_cache(*hf_like, scaling=QWEN_YARN, base=1e6)[0]
-    assert best.layout == "half"
-    # m32·c32 against m·c: half an ulp of c (up to one ulp of m·c, binades differ), m rounded to
-    # float32 (relative 2**-24, up to one ulp of m·c), and the product's rounding: <= 2.5 ulps.
-    assert best.max_ulp <= 2.5
-    # Linear scaling is never geometric (ω_0 = 1/s); NTK is: it is a plain RoPE, larger base.
-    c, s = rs.scaled_rope_pairs(64, 32, rs.RopeScaling("linear", 2.0), dtype=np.float32)
-    unknown = identify_rope_cache(c, s)[0]  # a scaling that is not in KNOWN_SCALINGS
-    assert unknown.geometric is False
-    assert "a scaled RoPE" in unknown.verdict
-    dyn = rs.RopeScaling("dynamic", 2.0, original_max_positions=4096)
-    c, s = rs.scaled_rope_pairs(64, 128, dyn, seq_len=16384, dtype=np.float32)
-    best = identify_rope_cache(c, s)[0]
-    assert best.geometric is True
-    assert best.fitted_base == pytest.approx(10000 * 7 ** (128 / 126), rel=1e-6)
-    with pytest.raises(TypeError, match="scaling must be a RopeScaling"):
-        identify_rope_cache(c, s, scaling={"rope_type": "linear"})
-
-
 def test_known_scalings_are_the_golden_configurations():
     """KNOWN_SCALINGS holds exactly the settings of the Llama 3.1 and Qwen2.5 goldens."""
     for key, name in (
@@ -556,72 +514,3 @@ def test_known_scalings_are_the_golden_configurations():
         g = load(GOLDEN / f"{name}.npz")
         scaling, _ = golden_scaling(g)
         assert rs.KNOWN_SCALINGS[key] == (scaling, float(g["base"]))
-
-
-def test_cli_identify_with_a_model_config(tmp_path):
-    import subprocess
-    import sys
-
-    config = {
-        "max_position_embeddings": 131072,
-        "rope_theta": 500000.0,
-        "rope_scaling": {
-            "factor": 8.0,
-            "low_freq_factor": 1.0,
-            "high_freq_factor": 4.0,
-            "original_max_position_embeddings": 8192,
-            "rope_type": "llama3",
-        },
-    }
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    cache = GOLDEN / "llama3_f8_base500000_d128.npz"
-
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "posenc_ref", "identify", str(cache), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    res = run("--rope-config", str(path))
-    assert res.returncode == 0
-    assert "scaled by RopeScaling(kind='llama3', factor=8.0" in res.stdout
-    assert "base = 500000" in res.stdout
-    res = run()  # without the config: the known Llama 3.1 scaling is found anyway
-    assert "scaled by RopeScaling(kind='llama3', factor=8.0" in res.stdout
-    # Errors: one line, exit 2.
-    for text, message in (
-        ("{not json", "not valid JSON"),
-        ('{"rope_scaling": {"rope_type": "yarn", "factor": 2}}', "original_max_positions"),
-        ('{"rope_scaling": 3}', "must be an object"),
-    ):
-        path.write_text(text, encoding="utf-8")
-        res = run("--rope-config", str(path))
-        assert res.returncode == 2
-        assert res.stderr.startswith("error: ")
-        assert message in res.stderr
-        assert res.stderr.count("\n") == 1
-    res = run("--rope-config", str(tmp_path / "missing.json"))
-    assert res.returncode == 2
-    assert "cannot read" in res.stderr
-
-
-@pytest.mark.parametrize("positions", [range(-8, 8), range(100, 164), range(64)])
-@pytest.mark.parametrize("base", [1e4, 5e5])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_identify_never_calls_a_plain_cache_scaled(positions, base, dtype):
-    """Negative positions, no row at ±1, or cos alone: no false "scaled RoPE?" verdict."""
-    from posenc_ref.rope import identify_rope_cache, rope_cache
-
-    cos, sin = rope_cache(positions, 64, base=base, layout="half", dtype=dtype)
-    for match in (
-        identify_rope_cache(cos, sin, positions=positions)[0],
-        identify_rope_cache(cos, positions=positions)[0],
-    ):
-        assert match.geometric is True
-        assert "scaled RoPE" not in match.verdict
-    best = identify_rope_cache(cos, sin, positions=positions)[0]
-    assert best.base == base
-    assert best.max_ulp <= 0.5

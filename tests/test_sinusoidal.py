@@ -84,23 +84,3 @@ def test_negative_positions_follow_parity():
     neg = pe.sinusoidal(range(-1, -40, -1), 16)
     np.testing.assert_array_equal(neg[:, 0::2], -pos[:, 0::2])  # sine is odd
     np.testing.assert_array_equal(neg[:, 1::2], pos[:, 1::2])  # cosine is even
-
-
-def test_import_does_not_load_sympy_or_mpmath():
-    import subprocess
-    import sys
-
-    code = "import sys, posenc_ref; print('sympy' in sys.modules, 'mpmath' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
-
-
-def test_numpy_modules_never_import_sympy():
-    """Independence of the two derivations: no NumPy module mentions sympy."""
-    import pathlib
-
-    pkg = pathlib.Path(pe.__file__).parent
-    for path in pkg.glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert "import sympy" not in text, path.name
-        assert "from sympy" not in text, path.name

@@ -1,0 +1,266 @@
+r"""Name a RoPE cos/sin cache: :func:`identify_rope_cache`.
+
+Given a cache built by some library (Hugging Face's ``LlamaRotaryEmbedding``, GPT-J's
+``create_sinusoidal_positions``, Meta's ``freqs_cis`` …), which layout and base built it, is it
+scaled (:mod:`posenc_ref.rope_scaling`), and how exact are its values? Every candidate explanation
+is compared with the exact cache of :mod:`posenc_ref.rope` (or of the scaling) at the same
+positions, and the error is reported in ulps of the narrowest format that holds the values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ._validate import check_array, check_base, check_positions
+from .precision import ulp
+from .rope import COMMON_BASES, rope_pairs
+from .rope_scaling import KNOWN_SCALINGS, RopeScaling, attention_factor, scaled_rope_pairs
+
+__all__ = ["RopeMatch", "identify_rope_cache"]
+
+
+@dataclass(frozen=True)
+class RopeMatch:
+    """One candidate explanation of a RoPE cos/sin cache, from :func:`identify_rope_cache`."""
+
+    layout: str
+    """``"half"``, ``"interleaved"`` or ``"pairs"`` (the compact ``(n, d/2)`` form)."""
+    d_head: int
+    base: float
+    """The base of the reference cache compared with (a common base, or the fitted one)."""
+    fitted_base: float
+    """Base fitted to the cache's frequencies (least squares on ``log ω_k``)."""
+    dtype: str
+    """Narrowest format every value is representable in: float16, bfloat16, float32, float64."""
+    max_ulp: float
+    """Largest difference from the exact cache, in ulps (of ``dtype``) of each exact value."""
+    max_abs: float
+    """Largest absolute difference from the exact cache."""
+    positions: int
+    """Number of rows (positions ``0 … positions-1`` unless given)."""
+    geometric: bool = True
+    """False when the cache's frequencies are not ``b**(-2k/d)`` for any base ``b``: the mark of
+    a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and a row holds
+    position ±1 (there the angles are the frequencies themselves); otherwise True."""
+    scaling: RopeScaling | None = None
+    """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if one was given."""
+
+    @property
+    def verdict(self) -> str:
+        """One printable line."""
+        if self.max_ulp <= 0.5:
+            quality = "correctly rounded"
+        elif self.max_ulp <= 1.0:
+            quality = "faithful (within 1 ulp)"
+        else:
+            quality = (
+                f"max error {self.max_ulp:.3g} ulp = {self.max_abs:.2g} absolute "
+                "(not correctly rounded: angles computed in low precision?)"
+            )
+        names = {
+            "half": "half layout (i, i + d/2): GPT-NeoX / Hugging Face rotate_half",
+            "interleaved": "interleaved layout (2i, 2i+1): RoFormer / Meta LLaMA / GPT-J",
+            "pairs": "compact per-pair table (d/2 columns): Meta freqs_cis / GPT-J sincos",
+        }
+        scaled = "" if self.scaling is None else f" scaled by {self.scaling!r}"
+        text = (
+            f"{names[self.layout]}, d_head = {self.d_head}, base = {self.base:g}{scaled} "
+            f"(fitted {self.fitted_base:.6g}); values in {self.dtype}: {quality}"
+        )
+        if not self.geometric and self.scaling is None:
+            text += (
+                "; the frequencies are not base**(-2i/d) for any base: a scaled RoPE (linear, "
+                "YaRN, llama3)? Compare with its RopeScaling (posenc_ref.rope_scaling)"
+            )
+        return text
+
+    def __str__(self) -> str:
+        return self.verdict
+
+
+def _value_format(values: np.ndarray) -> str:
+    v = values.astype(np.float64)
+    with np.errstate(over="ignore"):
+        f16 = np.array_equal(v.astype(np.float16).astype(np.float64), v)
+    f32 = np.array_equal(v.astype(np.float32).astype(np.float64), v)
+    bf16 = f32 and not np.any(v.astype(np.float32).view(np.uint32) & 0xFFFF)
+    if bf16:
+        return "bfloat16"
+    if f16:
+        return "float16"
+    return "float32" if f32 else "float64"
+
+
+def _fit_base(
+    cos: np.ndarray, sin: np.ndarray | None, pos: np.ndarray, d: int, fmt: str
+) -> tuple[float, bool]:
+    """Least-squares base from the row of position 1 (or the smallest non-zero position), and
+    whether the frequencies read there follow ``base**(-2k/d)`` within the values' precision."""
+    nz = np.flatnonzero(pos != 0)
+    if nz.size == 0:
+        return math.nan, True
+    r = int(nz[np.argmin(np.abs(pos[nz]))])
+    p = float(pos[r])
+    if sin is not None:
+        theta = np.arctan2(np.abs(sin[r]), cos[r])  # |p|·ω folded into [0, π]
+    else:
+        theta = np.arccos(np.clip(cos[r], -1.0, 1.0))
+    omega = theta / abs(p)
+    k = np.arange(omega.size)
+    t = 2.0 * k / d
+    ok = (omega > 0) & (k > 0) & np.isfinite(omega)
+    if not np.any(ok):
+        return math.nan, True
+    log_base = -np.sum(t[ok] * np.log(omega[ok])) / np.sum(t[ok] ** 2)
+    # Judged only where the row shows the frequencies themselves: position ±1 (so no angle
+    # wraps past π) and both cos and sin (an angle from its cosine alone is inaccurate near 0).
+    # There each ω_k read off carries a few ulps of the values; 64 ulps is far below what any
+    # scaling changes (linear: ln s at every pair; YaRN and llama3: up to ln s).
+    if sin is None or abs(p) != 1:
+        return float(np.exp(log_base)), True
+    usable = ok & (theta < np.pi - 1e-3)
+    dev = np.abs(np.log(omega[usable]) + t[usable] * log_base)
+    geometric = bool(dev.size == 0 or dev.max() <= max(64.0 * float(ulp(1.0, fmt)), 1e-9))
+    return float(np.exp(log_base)), geometric
+
+
+def identify_rope_cache(
+    cos: npt.ArrayLike,
+    sin: npt.ArrayLike | None = None,
+    *,
+    positions: int | range | npt.ArrayLike | None = None,
+    scaling: RopeScaling | None = None,
+    base: float | None = None,
+) -> list[RopeMatch]:
+    r"""Which layout and base built this RoPE cache, and how exact is it?
+
+    Parameters
+    ----------
+    cos, sin : arrays of shape ``(n, w)``
+        The cache, one row per position: a full-width cache (``w = d_head``, as Hugging Face's
+        ``LlamaRotaryEmbedding`` returns, or GPT-J's after ``repeat_interleave``) or the compact
+        per-pair form (``w = d_head/2``: the real and imaginary parts of Meta's ``freqs_cis``).
+        ``sin`` is optional; with it the fit is more robust.
+    positions : optional
+        The position of each row; default ``0 … n-1``.
+    scaling : RopeScaling, optional
+        Compare with a scaled RoPE (:mod:`posenc_ref.rope_scaling`): the exact rotation of the
+        scaled frequencies times the attention factor, as Hugging Face builds its cache.
+        Without it, a cache whose frequencies are not ``base**(-2k/d)`` is reported as such
+        (``geometric`` false). An NTK-scaled cache is geometric: it is named by its larger base.
+    base : float, optional
+        Compare with this base only (default: :data:`COMMON_BASES` and the fitted base).
+
+    Returns
+    -------
+    list of RopeMatch
+        Every structurally possible (layout, base) explanation, best first (smallest
+        ``max_ulp``). ``str(match)`` is a printable verdict.
+
+    Examples
+    --------
+    >>> from posenc_ref.rope import rope_cache
+    >>> cos, sin = rope_cache(64, 32, base=500000.0, layout="half", dtype=np.float32)
+    >>> best = identify_rope_cache(cos, sin)[0]
+    >>> best.layout, best.base, best.max_ulp <= 0.5
+    ('half', 500000.0, True)
+    >>> print(best)
+    half layout (i, i + d/2): GPT-NeoX / Hugging Face rotate_half, d_head = 32, base = 500000
+    (fitted 500000); values in float32: correctly rounded
+
+    A Llama 3.1 cache (scaled frequencies) is recognised as scaled, and matches its scaling:
+
+    >>> from posenc_ref.rope_scaling import RopeScaling, scaled_rope_pairs
+    >>> llama31 = RopeScaling("llama3", 8.0, original_max_positions=8192)
+    >>> c, s = scaled_rope_pairs(64, 128, llama31, base=500000.0, dtype=np.float32)
+    >>> identify_rope_cache(c, s)[0].geometric
+    False
+    >>> best = identify_rope_cache(c, s, scaling=llama31, base=500000.0)[0]
+    >>> best.layout, best.max_ulp <= 0.5
+    ('pairs', True)
+    """
+    c = check_array(cos, "cos", kinds="f", ndim=2)
+    s = None if sin is None else check_array(sin, "sin", kinds="f", ndim=2)
+    if c.shape[1] < 1:
+        raise ValueError(f"cos must have shape (n, width) with width >= 1; got {c.shape}")
+    if s is not None and s.shape != c.shape:
+        raise ValueError(f"cos and sin must have the same shape; got {c.shape} and {s.shape}")
+    n, width = c.shape
+    if n == 0:
+        raise ValueError("cos must have at least one row (one per position); got 0 rows")
+    pos = np.arange(n, dtype=np.int64) if positions is None else check_positions(positions)
+    if pos.shape[0] != n:
+        raise ValueError(f"positions must have one entry per row ({n}); got {pos.shape[0]}")
+    fmt = _value_format(c if s is None else np.concatenate([c, s]))
+    if base is not None:
+        base = check_base(base)
+    if scaling is not None and not isinstance(scaling, RopeScaling):
+        raise TypeError(f"scaling must be a RopeScaling or None; got {scaling!r}")
+
+    candidates: list[tuple[str, int, np.ndarray, np.ndarray | None]] = []
+    if width % 2 == 0:
+        half = width // 2
+        for lay, first, second in (
+            ("half", np.s_[:, :half], np.s_[:, half:]),
+            ("interleaved", np.s_[:, 0::2], np.s_[:, 1::2]),
+        ):
+            same = np.array_equal(c[first], c[second]) and (
+                s is None or np.array_equal(s[first], s[second])
+            )
+            if same:
+                candidates.append((lay, width, c[first], None if s is None else s[first]))
+    candidates.append(("pairs", 2 * width, c, s))
+
+    out: list[RopeMatch] = []
+    for lay, d, pc, ps in candidates:
+        pc64 = pc.astype(np.float64)
+        ps64 = None if ps is None else ps.astype(np.float64)
+        fitted, geometric = _fit_base(pc64, ps64, pos, d, fmt)
+        bases = list(COMMON_BASES) if base is None else [base]
+        if base is None and math.isfinite(fitted) and fitted > 0 and fitted != 1:
+            bases.append(float(f"{fitted:.6g}"))
+        trials = [(b, scaling) for b in dict.fromkeys(bases)]
+        if scaling is None and base is None and not geometric:
+            # Frequencies that no base explains: try the scalings of well-known models.
+            trials += [(b, sc) for sc, b in KNOWN_SCALINGS.values()]
+        for b, sc in trials:
+            try:
+                if sc is None:
+                    ref_c, ref_s = rope_pairs(pos, d, base=b)
+                else:
+                    ref_c, ref_s = scaled_rope_pairs(pos, d, sc, base=b)
+                    m = attention_factor(sc)
+                    ref_c, ref_s = m * ref_c, m * ref_s
+            except ValueError:
+                continue
+            diff = np.abs(pc64 - ref_c)
+            err = diff / ulp(ref_c, fmt)
+            if ps64 is not None:
+                diff_s = np.abs(ps64 - ref_s)
+                err = np.maximum(err, diff_s / ulp(ref_s, fmt))
+                diff = np.maximum(diff, diff_s)
+            out.append(
+                RopeMatch(
+                    lay,
+                    d,
+                    b,
+                    fitted,
+                    fmt,
+                    float(err.max()),
+                    float(diff.max()),
+                    n,
+                    geometric,
+                    sc,
+                )
+            )
+    if not out:
+        raise ValueError(
+            f"no RoPE cache of shape {c.shape} can be compared at these positions: the reference "
+            f"needs d_head <= 262144 and |p| * max frequency < 2**26"
+        )
+    out.sort(key=lambda m: (m.max_ulp, m.layout == "pairs", m.base))
+    return out
