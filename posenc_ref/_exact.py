@@ -18,6 +18,7 @@ import functools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,27 @@ def exact_frequencies(d_model: int, base: float, bits: int = WORK_BITS) -> tuple
             out.append(w)
             w = w * r
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class ExactFrequencies:
+    """A set of exact frequencies ``ω_i`` (mpmath numbers), named by a hashable ``key``.
+
+    Equal keys mean equal frequencies, so caches of derived tables are keyed by ``key`` alone
+    (``("plain", d_model, base)`` for the encoding's own; other keys for scaled RoPE).
+    """
+
+    key: tuple
+    values: tuple = field(compare=False, repr=False)
+
+    @property
+    def pairs(self) -> int:
+        return len(self.values)
+
+
+def plain_frequencies(d_model: int, base: float) -> ExactFrequencies:
+    """The encoding's frequencies ``base**(-2i/d)`` as an :class:`ExactFrequencies`."""
+    return ExactFrequencies(("plain", d_model, base), exact_frequencies(d_model, base))
 
 
 def double_double(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

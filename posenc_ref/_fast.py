@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _faithful64, _kernel, _layout
+from . import _exact, _faithful64, _kernel, _layout
 
 #: Absolute error bound used to detect entries near a rounding boundary (see the module text):
 #: 2**-49 = 1.8e-15, four times the worst case of the product and six times the measured maximum.
@@ -65,10 +65,8 @@ def table(pos: np.ndarray, d_model: int, base: float, layout: str, dtype: np.dty
     n = pos.shape[0]
     out = np.empty((n, d_model), dtype=dtype)
     w_hi, w_lo = _kernel.frequencies_dd(d_model, base)
-    if n >= MIN_BLOCKED_ROWS and dtype == np.float64 and _consecutive(pos):
-        views, inter = _layout.components(out, layout), layout == "interleaved"
-        size = block_size(n)
-        _faithful64.fill(out, int(pos[0]), w_hi, w_lo, views, inter, base, size, CHUNK_PAIRS)
+    if dtype == np.float64:
+        faithful(out, pos, _exact.plain_frequencies(d_model, base), layout)
         return out
     if (
         n >= MIN_BLOCKED_ROWS
@@ -77,6 +75,22 @@ def table(pos: np.ndarray, d_model: int, base: float, layout: str, dtype: np.dty
     ):
         return out
     _direct(out, pos, w_hi, w_lo, layout, base)
+    return out
+
+
+def faithful(
+    out: np.ndarray, pos: np.ndarray, freqs: _exact.ExactFrequencies, layout: str
+) -> np.ndarray:
+    """Fill float64 ``out`` with the faithful sin/cos of ``pos * ω`` for exact frequencies
+    ``freqs`` (the encoding's, or RoPE's scaled ones), by the exact-product tables of
+    :mod:`posenc_ref._faithful64`: independent of the platform's ``sin`` and ``cos``."""
+    n = pos.shape[0]
+    views = _layout.components(out, layout)
+    if n >= MIN_BLOCKED_ROWS and _consecutive(pos):
+        inter, size = layout == "interleaved", block_size(n)
+        _faithful64.fill(out, int(pos[0]), views, inter, freqs, size, CHUNK_PAIRS)
+    elif n:
+        _faithful64.fill_positions(out, pos, views, freqs, CHUNK_PAIRS)
     return out
 
 

@@ -228,12 +228,12 @@ def check_positions(
         or not (hasattr(positions, "__len__") or hasattr(positions, "__array__"))
     ):
         raise TypeError(f"{name} must be {_POSITIONS_RULE}; got {describe(positions)}")
+    if isinstance(positions, np.ma.MaskedArray):  # np.asarray would drop the mask silently
+        raise TypeError(f"{name} must be {_POSITIONS_RULE}; got a masked array")
     try:
         arr = np.asarray(positions)
     except (ValueError, TypeError) as exc:
         raise TypeError(f"{name} must be {_POSITIONS_RULE} ({exc})") from None
-    if isinstance(arr, np.ma.MaskedArray):
-        raise TypeError(f"{name} must be {_POSITIONS_RULE}; got a masked array")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D ({_POSITIONS_RULE}); got shape {arr.shape}")
     kind = arr.dtype.kind

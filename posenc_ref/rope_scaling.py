@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _exact, _kernel
+from . import _exact, _fast, _kernel
 from ._validate import (
     check_base,
     check_choice,
@@ -446,12 +446,14 @@ def scaled_rope_pairs(
     d, scaling, b, seq = _scaling_args(d_head, scaling, base, seq_len)
     dt = check_dtype(dtype)
     pos = check_positions(positions)
-    hi, lo = _scaled_dd(d, scaling, b, seq)
+    hi, _lo = _scaled_dd(d, scaling, b, seq)
     check_position_range(pos, float(hi.max()))
-    s64, c64 = _kernel.compensated(pos[:, None], hi, lo)
-    if dt == np.float64:
-        return c64, s64
     omegas = _scaled_omegas(d, scaling, b, seq)
+    freqs = _exact.ExactFrequencies(("scaled", d, scaling, b, seq), omegas)
+    table = _fast.faithful(np.empty((pos.shape[0], d)), pos, freqs, "sin|cos")
+    s64, c64 = table[:, : d // 2], table[:, d // 2 :]
+    if dt == np.float64:
+        return c64.copy(), s64.copy()
     pairs = []
     for component, y64 in enumerate((s64, c64)):
         pairs.append(

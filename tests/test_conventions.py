@@ -14,6 +14,7 @@ diffusers, keras-hub and x-transformers. Tolerances:
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ import pytest
 import posenc_ref as pe
 from posenc_ref import conventions as cv
 from posenc_ref.identification import identify
-from posenc_ref.precision import ulp
+from posenc_ref.precision import correctly_rounded, ulp
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "conventions"
 MANIFEST = json.loads((GOLDEN / "MANIFEST.json").read_text(encoding="utf-8"))
@@ -194,3 +195,31 @@ def test_generator_pins_its_requirements():
 def test_bad_convention_fields(make, exc, match):
     with pytest.raises(exc, match=match):
         make()
+
+
+def test_pytorch_tutorial_recipe_follows_the_tutorials_operation_order():
+    """The recipe of pytorch-tutorial (also annotated-transformer, opennmt-interleaved) against
+    an independent transcription of the tutorial's float32 operations, with every elementary
+    function evaluated exactly (mpmath) and correctly rounded: ``div = exp(arange(0, d, 2) *
+    (-log(10000)/d))`` (the scalar computed in float64, then used as float32), the angle
+    ``float32(p) * div`` rounded to float32, then ``sin`` / ``cos``. A recipe that computed the
+    frequencies another way (e.g. ``10000 ** (-2i/d)``, a few ulps apart) fails here."""
+    import mpmath
+
+    def cr32(x) -> np.float32:
+        hi = float(x)
+        lo = float(x - hi)
+        return correctly_rounded(np.array([hi]), np.array([lo]), np.float32)[0]
+
+    d, positions = 16, np.array([0, 1, 2, 7, 63, 64, 1000, 4097])
+    step = np.float32(-math.log(10000.0) / d)  # Python float64, then float32 in the product
+    with mpmath.workprec(200):
+        div = [cr32(mpmath.exp(mpmath.mpf(float(np.float32(2 * i) * step)))) for i in range(d // 2)]
+        expected = np.empty((positions.size, d), np.float32)
+        for r, p in enumerate(positions):
+            for i, w in enumerate(div):
+                angle = mpmath.mpf(float(np.float32(p) * w))  # the float32 product, exact in mpmath
+                expected[r, 2 * i] = cr32(mpmath.sin(angle))
+                expected[r, 2 * i + 1] = cr32(mpmath.cos(angle))
+    for name in ("pytorch-tutorial", "annotated-transformer", "opennmt-interleaved"):
+        np.testing.assert_array_equal(cv.get(name).table(positions, d), expected)

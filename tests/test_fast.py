@@ -134,24 +134,39 @@ def test_float64_any_range_is_faithful(start, n, half, base):
     assert prec.ulp_error(table[rows], hi, lo).max() < 1.0
 
 
-def test_float64_small_values_take_the_kernel(monkeypatch):
-    """Values too small for the fixed-point split are recomputed per entry: force them all."""
+@pytest.mark.parametrize("path", ["range", "scattered"])
+def test_float64_small_values_are_computed_exactly(monkeypatch, path):
+    """Values too small for the fixed-point split are computed exactly (mpmath) and rounded to
+    the nearest float64: force every entry down that path and compare with the truth."""
     from posenc_ref import _faithful64
 
     monkeypatch.setattr(_faithful64, "_SMALL_SQUARED", 4.0)  # every entry counts as small
-    pos = np.arange(LIMIT - 100, LIMIT)
+    pos = np.arange(LIMIT - 100, LIMIT) if path == "range" else np.array([5, -(LIMIT - 3), 77])
     for layout in pe.LAYOUTS:
-        np.testing.assert_array_equal(
-            pe.sinusoidal(pos, 20, layout=layout), direct(pos, 20, layout, np.float64)
-        )
+        hi, _lo = prec.truth(pos, 20, layout=layout)
+        np.testing.assert_array_equal(pe.sinusoidal(pos, 20, layout=layout), hi)
 
 
-def test_float64_scattered_positions_use_the_per_entry_kernel():
-    """float64 output of non-consecutive positions: the compensated kernel, bit for bit."""
-    pos = POSITIONS["shuffled cluster near 2**24"]
-    s, c = _kernel.compensated(pos[:, None], *_kernel.frequencies_dd(40, 10000.0))
-    table = pe.sinusoidal(pos, 40, layout="sin|cos")
-    np.testing.assert_array_equal(table, np.hstack([s, c]))
+@pytest.mark.parametrize("name", list(POSITIONS))
+def test_float64_any_positions_are_faithful(name):
+    """Non-consecutive positions take the exact-product tables too (fill_positions): every
+    entry of sampled rows within one ulp of the truth, and as close as the range path."""
+    pos = POSITIONS[name]
+    table = pe.sinusoidal(pos, 48)
+    rows = np.unique(np.r_[0, 1, len(pos) // 3, len(pos) // 2, len(pos) - 1])
+    hi, lo = prec.truth(pos[rows], 48)
+    assert prec.ulp_error(table[rows], hi, lo).max() < 1.0
+    assert np.all(np.abs(table - direct(pos, 48, "interleaved", np.float64)) <= 2 * np.spacing(1.0))
+
+
+def test_float64_contract_at_the_audits_failing_entry():
+    """sinusoidal([2**24-1], 4096, base=5e5) column 1435 was 1.00098 ulp off (not faithful) on
+    the per-entry path; it is now within half an ulp and a hair, for both signs and layouts."""
+    for p in (2**24 - 1, -(2**24 - 1)):
+        for layout in pe.LAYOUTS:
+            y = pe.sinusoidal([p], 4096, base=500000.0, layout=layout)
+            hi, lo = prec.truth([p], 4096, base=500000.0, layout=layout)
+            assert prec.ulp_error(y, hi, lo).max() < 0.5 + 2.0**-4
 
 
 @settings(max_examples=40, deadline=None)

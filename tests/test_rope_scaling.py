@@ -184,17 +184,19 @@ def test_float64_pairs_are_faithful(k, pos):
 
 @pytest.mark.parametrize("factor", [2.0, 4.0, 8.0])
 def test_thm_pi_interpolation(factor):
-    """Linear scaling by a power of two at position s·p is plain RoPE at p, bit for bit (the
-    scaled double-double frequency is the plain one divided exactly)."""
+    """Linear scaling by s at position s·p is plain RoPE at p: both tables are faithful to the
+    same exact values (the scaled double-double frequency is the plain one divided by s), so
+    they agree within one ulp each, and a float32 table, correctly rounded, bit for bit."""
     p = np.array([0, 1, 5, 1000, 4095])
-    scaled = rs.scaled_rope_pairs(p * int(factor), 64, rs.RopeScaling("linear", factor))
-    plain = rope_pairs(p, 64)
-    for a, b in zip(scaled, plain, strict=True):
-        np.testing.assert_array_equal(a, b)
-    # And for a factor that is not a power of two, within the float64 contract (faithful).
-    s3 = rs.scaled_rope_pairs(p * 3, 64, rs.RopeScaling("linear", 3.0))
-    for a, b in zip(s3, plain, strict=True):
-        assert np.all(np.abs(a - b) <= 2 * ulp(np.abs(b)))
+    for s in (factor, 3.0):
+        scaling = rs.RopeScaling("linear", s)
+        scaled = rs.scaled_rope_pairs(p * int(s), 64, scaling)
+        plain = rope_pairs(p, 64)
+        for a, b in zip(scaled, plain, strict=True):
+            assert np.all(np.abs(a - b) <= 2 * ulp(np.abs(b)))
+        narrow = rs.scaled_rope_pairs(p * int(s), 64, scaling, dtype=np.float32)
+        for a, b in zip(narrow, rope_pairs(p, 64, dtype=np.float32), strict=True):
+            np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize(
