@@ -183,8 +183,6 @@ def score_tolerance(q: np.ndarray, k: np.ndarray) -> float:
 def test_relative_score_and_norm_numerically(d, base, layout):
     delta = sp.Symbol("Delta", real=True)
     qs, ks = vec("q", d), vec("k", d)
-    rel = symbolic.thm_rope_relative(d, layouts=layout, base=base)
-    assert rel.verify()
     exact_score = mp_lambdify(
         [delta, *qs, *ks], qs.dot(rope_matrix(delta, d, layout=layout, base=base) * ks), prec=PREC
     )
@@ -214,7 +212,7 @@ def test_orientation_numerically():
 
 
 def test_decay_numbers_match_the_proof():
-    proof = symbolic.thm_rope_decay_bound(sizes=2)
+    proof = symbolic.thm_rope_decay_bound()
     for delta in (11, 12, 1707):
         exact = mp_lambdify([], proof.objects[f"mean score d=128, Δ={delta}"], prec=PREC)()
         assert abs(rope.expected_score([delta], 128)[0] - float(exact)) < 1e-14

@@ -282,6 +282,7 @@ ALLOWED_TOP_LEVEL = {
     "dataclasses",
     "fractions",
     "functools",
+    "inspect",
     "types",
     "typing",
     "sympy",

@@ -15,7 +15,19 @@ from typing import Any
 
 import sympy as sp
 
-from ._model import _check_d, _checked_tuple, _dims, _omegas, pair_block, rotation_matrix
+from ._model import (
+    DEFAULT_DIMS,
+    _ccw,
+    _check_d,
+    _dims,
+    _layout_tuple,
+    _omegas,
+    m_pairs,
+    omega_i,
+    pair_block,
+    pair_i,
+    rotation_matrix,
+)
 from ._proof import Proof, register
 
 __all__ = [
@@ -44,25 +56,14 @@ ROPE_THEOREM_IDS: tuple[str, ...] = (
 )
 """Ids of the RoPE theorems, in the order of the site."""
 
-DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
-
 m, n, theta = sp.symbols("m n theta", real=True)
 omega = sp.Symbol("omega", positive=True)
-# Any width d = 2M: planes i = 0 … M−1 with free frequencies and free query/key coordinates.
-m_pairs = sp.Symbol("M", integer=True, positive=True)
-pair_i = sp.Symbol("i", integer=True, nonnegative=True)
-omega_i = sp.IndexedBase("omega", positive=True)[pair_i]
 
 
 def _check_rope_layout(layout: Any) -> str:
     if layout not in ROPE_LAYOUTS:
         raise ValueError(f"layout: must be one of {ROPE_LAYOUTS}, got {layout!r}")
     return layout
-
-
-def _ccw(t: Any) -> sp.Matrix:
-    """The counter-clockwise rotation of the plane by ``t``."""
-    return sp.Matrix([[sp.cos(t), -sp.sin(t)], [sp.sin(t), sp.cos(t)]])
 
 
 def rope_planes(d: int, layout: str = "interleaved") -> tuple[tuple[int, int], ...]:
@@ -164,7 +165,7 @@ def _vector(name: str, d: int) -> sp.Matrix:
 
 
 def _layouts(layouts: str | Iterable[str]) -> tuple[str, ...]:
-    return _checked_tuple(layouts, name="layouts", noun="layout", check=_check_rope_layout)
+    return _layout_tuple(layouts, _check_rope_layout)
 
 
 def _indexed_pair(name: str) -> sp.Matrix:

@@ -16,12 +16,17 @@ from typing import Any
 import sympy as sp
 
 from ._model import (
+    DEFAULT_DIMS,
     LAYOUTS,
+    _ccw,
     _check_layout,
-    _checked_tuple,
     _dims,
+    _layout_tuple,
     _omegas,
+    _sum_pairs,
     layout_permutation,
+    m_pairs,
+    omega_i,
     pair_block,
     pe_vector,
     rotation_matrix,
@@ -48,28 +53,12 @@ THEOREM_IDS: tuple[str, ...] = (
 )
 """Ids of the theorems in this module, in the order of the site."""
 
-DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
-
 p, q, k, a, b, delta = sp.symbols("p q k a b Delta", real=True)
 omega = sp.Symbol("omega", positive=True)
-# Any width d = 2m: pairs i = 0 … m−1 with free positive frequencies ω[i].
-m_pairs = sp.Symbol("m", integer=True, positive=True)
-pair_i = sp.Symbol("i", integer=True, nonnegative=True)
-omega_i = sp.IndexedBase("omega", positive=True)[pair_i]
-
-
-def _sum_pairs(term: Any) -> sp.Sum:
-    """Σ_{i=0}^{m−1} term: a sum over all pairs of a width d = 2m left symbolic."""
-    return sp.Sum(term, (pair_i, 0, m_pairs - 1))
 
 
 def _layouts(layouts: str | Iterable[str]) -> tuple[str, ...]:
-    return _checked_tuple(layouts, name="layouts", noun="layout", check=_check_layout)
-
-
-def _ccw(t: Any) -> sp.Matrix:
-    """Standard counter-clockwise rotation of the plane by angle ``t``."""
-    return sp.Matrix([[sp.cos(t), -sp.sin(t)], [sp.sin(t), sp.cos(t)]])
+    return _layout_tuple(layouts, _check_layout)
 
 
 def _pair(x: Any, w: Any = omega) -> sp.Matrix:
@@ -233,14 +222,14 @@ def thm_dot(
     residuals: dict[str, Any] = {
         "pair (any ω): sin(ωp)sin(ωq) + cos(ωp)cos(ωq) − cos(ω(p−q))": _pair(p).dot(_pair(q))
         - sp.cos(omega * (p - q)),
-        "any d = 2m: Σ_i [sin sin + cos cos] − Σ_i cos(ω_i (p−q))": _sum_pairs(
+        "any d = 2M: Σ_i [sin sin + cos cos] − Σ_i cos(ω_i (p−q))": _sum_pairs(
             _pair(p, omega_i).dot(_pair(q, omega_i))
         )
         - _sum_pairs(sp.cos(omega_i * (p - q))),
-        "any d = 2m: f(Δ) − f(−Δ)": _sum_pairs(sp.cos(omega_i * delta))
+        "any d = 2M: f(Δ) − f(−Δ)": _sum_pairs(sp.cos(omega_i * delta))
         - _sum_pairs(sp.cos(omega_i * -delta)),
     }
-    objects: dict[str, Any] = {}
+    objects: dict[str, Any] = {"f(Δ), any d = 2M": _sum_pairs(sp.cos(omega_i * delta))}
     for d in dims:
         ws = _omegas(d, None, base)
         f = sum((sp.cos(w * delta) for w in ws), sp.Integer(0))
@@ -282,7 +271,7 @@ def thm_norm(
     dims, layouts = _dims(dims), _layouts(layouts)
     residuals: dict[str, Any] = {
         "pair (any ω): sin²(ωp) + cos²(ωp) − 1": _pair(p).dot(_pair(p)) - 1,
-        "any d = 2m: Σ_i [sin²(ω_i p) + cos²(ω_i p)] − d/2": _sum_pairs(
+        "any d = 2M: Σ_i [sin²(ω_i p) + cos²(ω_i p)] − d/2": _sum_pairs(
             _pair(p, omega_i).dot(_pair(p, omega_i))
         )
         - (2 * m_pairs) / 2,
