@@ -40,6 +40,7 @@ CONTRACT_IDS = (
     "thm-group",
     "thm-dot",
     "thm-norm",
+    "thm-isometry",
     "thm-sin-only",
     "thm-wavelengths",
 )

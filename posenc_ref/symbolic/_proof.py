@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["THEOREMS", "Proof", "is_zero", "register"]
+__all__ = ["THEOREMS", "Proof", "differs", "is_zero", "register"]
 
 
 def _is_even_cos_power(x: sp.Basic) -> bool:
@@ -90,6 +90,26 @@ def is_zero(expr: Any) -> bool:
     if isinstance(expr, sp.MatrixBase):
         return all(_scalar_is_zero(entry) for entry in expr)
     return _scalar_is_zero(expr)
+
+
+def differs(expr: Any) -> bool:
+    """True if ``expr`` (expression or matrix) is provably *not* identically zero.
+
+    A counterexample proves it: every free symbol is set to a small distinct rational
+    (positive, so that assumptions hold), and the value is evaluated to 50 digits. Returns
+    ``False`` when no entry is clearly non-zero at that point (which proves nothing).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> differs(sp.sin(x) - x), differs(sp.sin(2 * x) - 2 * sp.sin(x) * sp.cos(x))
+    (True, False)
+    """
+    entries = list(expr) if isinstance(expr, sp.MatrixBase) else [sp.sympify(expr)]
+    symbols = sorted(set().union(*(e.free_symbols for e in entries)), key=str)
+    point = {x: sp.Rational(3 + 2 * j, 7 + 3 * j) for j, x in enumerate(symbols)}
+    return any(abs(sp.N(e.xreplace(point), 50)) > sp.Float("1e-30") for e in entries)
 
 
 def _holds(residual: Any) -> bool:

@@ -263,7 +263,7 @@ def thm_yarn_correction_range() -> Proof:
     c = yarn_correction_dim(beta, d, base_sym, length)
     turns = length * sp.exp(-2 * c / d * sp.log(base_sym)) / (2 * sp.pi)
     residuals = {
-        "L0·ω_c/(2π) − β": sp.simplify(turns) - beta,
+        "L0·ω_c/(2π) − β": turns - beta,
         "dc/dβ + d/(2β ln B)": sp.diff(c, beta) + d / (2 * beta * sp.log(base_sym)),
     }
     return Proof(

@@ -1,4 +1,4 @@
-"""Theorems T1–T6 about the sinusoidal encoding, proved with SymPy.
+"""Theorems T1–T7 about the sinusoidal encoding, proved with SymPy.
 
 Each ``thm_*`` function builds its statement symbolically and returns a
 :class:`~posenc_ref.symbolic.Proof`; ``proof.verify()`` is ``True`` only when every
@@ -31,12 +31,13 @@ from ._model import (
     pe_vector,
     rotation_matrix,
 )
-from ._proof import Proof, register
+from ._proof import Proof, differs, register
 
 __all__ = [
     "THEOREM_IDS",
     "thm_dot",
     "thm_group",
+    "thm_isometry",
     "thm_norm",
     "thm_shift",
     "thm_sin_only",
@@ -48,6 +49,7 @@ THEOREM_IDS: tuple[str, ...] = (
     "thm-group",
     "thm-dot",
     "thm-norm",
+    "thm-isometry",
     "thm-sin-only",
     "thm-wavelengths",
 )
@@ -284,6 +286,159 @@ def thm_norm(
     return Proof("thm-norm", "|PE(p)|² = d/2 for every position p", {}, residuals)
 
 
+@register("thm-isometry")
+def thm_isometry(sizes: int | Iterable[int] = (2, 3)) -> Proof:
+    """T5: if ``PE(p)·PE(q)`` depends only on ``p − q``, the shift is an isometry: circles.
+
+    In words, for any code ``PE`` on positions ``p = 0, 1, 2, …`` (no negative positions, no
+    boundedness assumed) with ``PE(p)·PE(q) = f(p − q)``:
+
+    1. The Gram matrix of ``PE(1), …, PE(N)`` equals that of ``PE(0), …, PE(N−1)``, so
+       ``⟨Σ a_p PE(p+1), Σ b_q PE(q+1)⟩ = ⟨Σ a_p PE(p), Σ b_q PE(q)⟩`` for all coefficients:
+       ``PE(p) ↦ PE(p+1)`` extends to a well-defined linear map ``M`` of ``V = span PE`` (a
+       combination that vanishes stays zero) that preserves inner products, an orthogonal map
+       of ``V``.
+    2. An orthogonal map of a real space has, in an orthonormal basis, ``2 × 2`` blocks and
+       ``±1`` entries on the diagonal (linear algebra, not re-proved here); each ``2 × 2``
+       orthogonal block with determinant 1 is a rotation ``B(θ)``, one with determinant
+       ``−1`` a reflection with eigenvalues ``±1``.
+    3. ``PE(p) = M^p PE(0)``, and the orbit of a rotation block is a point turning on a
+       circle: ``B(θ)·r(cos(θp + φ), sin(θp + φ)) = r(cos(θ(p+1) + φ), sin(θ(p+1) + φ))``;
+       eigenvalue ``1`` gives a constant, ``−1`` an alternating ``(−1)^p`` coordinate, whose
+       products also depend on ``p − q`` only.
+    4. Nothing more is forced: any radii ``r_j``, phases ``φ_j``, frequencies ``θ_j`` and
+       any rotation of the coordinates give ``PE(p)·PE(q) = Σ_j r_j² cos(θ_j (p − q))``.
+
+    Counterexamples show what the assumption adds to a linear shift alone:
+    ``(sin p, sin p + cos p)`` shifts linearly but traces an ellipse, and ``ρ^p`` (``0 < ρ < 1``)
+    shifts linearly but decays; neither has a dot product that depends on ``p − q`` only.
+    xPos keeps a decay on purpose by scaling queries by ``ζ^m`` and keys by ``ζ^(−n)``, which
+    makes the score ``ζ^(m−n)⟨q, B((n−m)ω) k⟩``, again a function of the offset.
+
+    Parameters
+    ----------
+    sizes
+        Numbers of positions ``N`` for the Gram-matrix statement.
+
+    Examples
+    --------
+    >>> proof = thm_isometry(sizes=2)
+    >>> proof.verify()
+    True
+    >>> proof.objects["rotation block from BᵀB = I, det B = 1"]
+    Matrix([
+    [cos(t), -sin(t)],
+    [sin(t),  cos(t)]])
+    """
+    sizes = _positive_ints(sizes, "sizes")
+    f = sp.Function("f")
+    residuals: dict[str, Any] = {}
+    for size in sizes:
+        coeff_a = sp.symbols(f"a_0:{size}", real=True)
+        coeff_b = sp.symbols(f"b_0:{size}", real=True)
+        # ⟨PE(p + s), PE(q + s)⟩ = f((p + s) − (q + s)): the Gram matrix of N rows from row s.
+        gram = sp.Matrix(size, size, lambda i, j: f(i - j))
+        shifted = sp.Matrix(size, size, lambda i, j: f((i + 1) - (j + 1)))
+        a_vec, b_vec = sp.Matrix(coeff_a), sp.Matrix(coeff_b)
+        residuals[f"N={size}: Gram(PE(1…N)) − Gram(PE(0…N−1))"] = shifted - gram
+        residuals[f"N={size}: ⟨Σa_p PE(p+1), Σb_q PE(q+1)⟩ − ⟨Σa_p PE(p), Σb_q PE(q)⟩"] = (
+            a_vec.T * shifted * b_vec - a_vec.T * gram * b_vec
+        )
+    # An orthonormal first column (cos t, sin t) fixes the second one up to the determinant.
+    t, theta, phi, radius = sp.symbols("t theta phi r", real=True)
+    x12, x22 = sp.symbols("x_12 x_22", real=True)
+    blocks: dict[int, sp.Matrix] = {}
+    for det in (1, -1):
+        eqs = [sp.cos(t) * x12 + sp.sin(t) * x22, sp.cos(t) * x22 - sp.sin(t) * x12 - det]
+        # linsolve leaves the factor 1/(cos² t + sin² t) in place: the checker has to remove it.
+        ((col_top, col_bottom),) = sp.linsolve(eqs, [x12, x22])
+        blocks[det] = sp.Matrix([[sp.cos(t), col_top], [sp.sin(t), col_bottom]])
+    lam = sp.Symbol("lambda")
+    residuals["BᵀB = I, det B = 1: B − B(t) (a rotation)"] = blocks[1] - _ccw(t)
+    residuals["BᵀB = I, det B = −1: B − [[cos t, sin t], [sin t, −cos t]]"] = blocks[
+        -1
+    ] - sp.Matrix([[sp.cos(t), sp.sin(t)], [sp.sin(t), -sp.cos(t)]])
+    reflection_poly = (lam * sp.eye(2) - blocks[-1]).det(method="berkowitz")
+    residuals["det B = −1: characteristic polynomial − (λ² − 1), eigenvalues ±1"] = (
+        reflection_poly - (lam**2 - 1)
+    )
+
+    def circle(x: Any, th: Any = theta, ph: Any = phi, r: Any = radius) -> sp.Matrix:
+        return r * sp.Matrix([sp.cos(th * x + ph), sp.sin(th * x + ph)])
+
+    residuals["orbit: B(θ)·c(p) − c(p+1), c(p) = r(cos(θp + φ), sin(θp + φ))"] = _ccw(
+        theta
+    ) * circle(p) - circle(p + 1)
+    residuals["orbit: |c(p)|² − r² (a circle)"] = circle(p).dot(circle(p)) - radius**2
+    pi, qi = sp.symbols("p q", integer=True)
+    residuals["eigenvalue −1: (−1)^p (−1)^q − (−1)^(p−q)"] = (-1) ** pi * (-1) ** qi - (-1) ** (
+        pi - qi
+    )
+    # Two circles with free radii, phases and frequencies, mixed by a rotation Q of the basis.
+    r1, r2, f1, f2, t1, t2 = sp.symbols("r_1 r_2 phi_1 phi_2 theta_1 theta_2", real=True)
+    alpha = sp.Symbol("alpha", real=True)
+
+    def code(x: Any) -> sp.Matrix:
+        u = sp.Matrix([*circle(x, t1, f1, r1), *circle(x, t2, f2, r2)])
+        mix = sp.eye(4)
+        mix[0, 0], mix[0, 2], mix[2, 0], mix[2, 2] = (
+            sp.cos(alpha),
+            -sp.sin(alpha),
+            sp.sin(alpha),
+            sp.cos(alpha),
+        )
+        return mix * u
+
+    residuals["any r_j, φ_j, θ_j, any rotation Q: (Qu(p))·(Qu(q)) − Σ r_j² cos(θ_j(p−q))"] = (
+        code(p).dot(code(q)) - r1**2 * sp.cos(t1 * (p - q)) - r2**2 * sp.cos(t2 * (p - q))
+    )
+    # Counterexamples: a linear shift alone allows ellipses and decay.
+    ellipse = sp.Matrix([sp.sin(p), sp.sin(p) + sp.cos(p)])
+    skew = sp.Matrix([[1, 0], [1, 1]])
+    residuals["ellipse (sin p, sin p + cos p): E(p+k) − C·B(k)ᵀ·C⁻¹·E(p)"] = (
+        ellipse.subs(p, p + k) - skew * _ccw(k).T * skew.inv() * ellipse
+    )
+    ellipse_dot = ellipse.dot(ellipse.subs(p, q))
+    residuals["ellipse: E(p)·E(q) is not a function of p − q"] = differs(
+        ellipse_dot - ellipse_dot.subs({p: p + 1, q: q + 1})
+    )
+    rho = 1 / (1 + sp.Symbol("beta", positive=True))  # any 0 < ρ < 1
+    decay_dot = rho**p * rho**q
+    residuals["decay ρ^p: ρ^(p+1) − ρ·ρ^p (a linear shift)"] = rho ** (p + 1) - rho * rho**p
+    residuals["decay ρ^p: ρ^p·ρ^q at (1, 1) is below its value at (0, 0)"] = bool(
+        sp.factor(decay_dot.subs({p: 1, q: 1}) - decay_dot.subs({p: 0, q: 0})).is_negative
+    )
+    zeta, m, n = sp.Symbol("zeta", positive=True), *sp.symbols("m n", real=True)
+    qv = sp.Matrix(sp.symbols("q_a q_b", real=True))
+    kv = sp.Matrix(sp.symbols("k_a k_b", real=True))
+    xpos_score = (zeta**m * _ccw(m * omega) * qv).dot(zeta ** (-n) * _ccw(n * omega) * kv)
+    residuals["xPos: ⟨ζ^m B(mω)q, ζ^(−n) B(nω)k⟩ − ζ^(m−n)⟨q, B((n−m)ω)k⟩"] = xpos_score - zeta ** (
+        m - n
+    ) * qv.dot(_ccw((n - m) * omega) * kv)
+    objects: dict[str, Any] = {
+        "rotation block from BᵀB = I, det B = 1": sp.trigsimp(blocks[1]),
+        "reflection block from BᵀB = I, det B = −1": sp.trigsimp(blocks[-1]),
+        "dot product of two free circles": r1**2 * sp.cos(t1 * (p - q))
+        + r2**2 * sp.cos(t2 * (p - q)),
+        "ellipse: E(p)·E(q)": sp.simplify(ellipse_dot),
+    }
+    return Proof(
+        "thm-isometry",
+        "if PE(p)·PE(q) depends only on p − q (p, q ≥ 0), the shift is an isometry of span PE: "
+        "up to an orthogonal change of basis, circles r_j(cos(θ_j p + φ_j), sin(θ_j p + φ_j)) "
+        "plus constant or (−1)^p coordinates, with r_j, φ_j, θ_j and the order free",
+        objects,
+        residuals,
+    )
+
+
+def _positive_ints(values: int | Iterable[int], name: str) -> tuple[int, ...]:
+    out = (values,) if isinstance(values, int) else tuple(values)
+    if not out or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in out):
+        raise ValueError(f"{name}: need positive ints, got {values!r}")
+    return out
+
+
 def _scalar_only(func: type[sp.Function]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Residuals for 'f(ω(p+k)) = c·f(ωp) for all p' with f = sin or cos, c free of p."""
     c = sp.Symbol("c")
@@ -365,7 +520,7 @@ def _vector_only(func: type[sp.Function], m: int) -> tuple[dict[str, Any], dict[
 
 @register("thm-sin-only")
 def thm_sin_only(vector_sizes: int | Iterable[int] = (1, 2, 3)) -> Proof:
-    """T5: sines alone (or cosines alone) admit no position-independent shift map.
+    """T6: sines alone (or cosines alone) admit no position-independent shift map.
 
     In words: there is no number ``c`` independent of ``p`` with
     ``sin(ω(p+k)) = c·sin(ωp)`` for all ``p`` unless ``sin(kω) = 0``: at ``p = 0`` the
@@ -417,7 +572,7 @@ def thm_sin_only(vector_sizes: int | Iterable[int] = (1, 2, 3)) -> Proof:
 
 @register("thm-wavelengths")
 def thm_wavelengths(dims: int | Iterable[int] = (4, 8, 512)) -> Proof:
-    """T6: wavelengths grow geometrically from ``2π`` to ``2π·base^((d−2)/d)``.
+    """T7: wavelengths grow geometrically from ``2π`` to ``2π·base^((d−2)/d)``.
 
     In words: with ``ω_i = base^(−2i/d)`` the wavelengths ``λ_i = 2π/ω_i =
     2π·base^(2i/d)`` form a geometric progression with ratio ``base^(2/d)``, from
