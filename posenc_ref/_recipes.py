@@ -169,7 +169,7 @@ def flax(pos: np.ndarray, d: int) -> np.ndarray:
 
 
 def pow_split(pos: np.ndarray, d: int) -> np.ndarray:
-    # Sockeye: p / 10000 ** (2k/d) in float32, hstack[sin, cos].
+    # Sockeye: p / 10000 ** (2i/d) in float32, hstack[sin, cos].
     k2 = np.arange(0, d, 2).astype(_F32)
     angle = pos.astype(_F32)[:, None] / _pow(_F32(10000.0), k2 / _F32(d))[None, :]
     return np.concatenate([_sin(angle), _cos(angle)], axis=1)

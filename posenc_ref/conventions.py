@@ -3,11 +3,11 @@ r"""Framework conventions: what real code calls "sinusoidal position encoding".
 Code bases that all cite *Attention Is All You Need* §3.5 still produce different tables. A
 :class:`Convention` holds everything that tells them apart:
 
-- ``layout``: ``"interleaved"`` (sine of pair ``k`` in column ``2k``, cosine in ``2k+1``),
+- ``layout``: ``"interleaved"`` (sine of pair ``i`` in column ``2i``, cosine in ``2i+1``),
   ``"sin|cos"`` or ``"cos|sin"`` (all of one function, then all of the other);
-- ``spacing``: ``"paper"`` (:math:`\omega_k = B^{-2k/d}`), ``"tensor2tensor"``
-  (:math:`\omega_k = B^{-k/(h-1)}`, ``h = d // 2``, endpoint-inclusive) or ``"shift"``
-  (diffusers' ``downscale_freq_shift`` family :math:`\omega_k = B^{-k/(h-s)}`; ``s = 1`` is
+- ``spacing``: ``"paper"`` (:math:`\omega_i = B^{-2i/d}`), ``"tensor2tensor"``
+  (:math:`\omega_i = B^{-i/(h-1)}`, ``h = d // 2``, endpoint-inclusive) or ``"shift"``
+  (diffusers' ``downscale_freq_shift`` family :math:`\omega_i = B^{-i/(h-s)}`; ``s = 1`` is
   tensor2tensor, ``s = 0`` the paper for even ``d``);
 - ``base`` ``B`` and ``start`` (the row the first token reads), ``padding_idx`` (fairseq's zeroed
   row);
@@ -122,14 +122,14 @@ class Convention:
 
     # ------------------------------------------------------------------ frequencies
     def _pairs_and_denominator(self, d: int) -> tuple[int, float]:
-        """(number of sin/cos pairs computed, D in ω_k = B**(-k/D)) for width ``d``."""
+        """(number of sin/cos pairs computed, D in ω_i = B**(-i/D)) for width ``d``."""
         if d % 2 and self.odd == "error":
             raise ValueError(
                 f"d_model must be even for convention {self.name!r} (odd widths raise an error "
                 f"in the original); got {d}"
             )
         if d % 2 and self.odd == "sine":
-            m, width = (d + 1) // 2, d  # exponents 2k/d over ceil(d/2) pairs
+            m, width = (d + 1) // 2, d  # exponents 2i/d over ceil(d/2) pairs
         else:
             m = d // 2
             width = 2 * m
@@ -149,7 +149,7 @@ class Convention:
         return m, float(den)
 
     def frequencies(self, d_model: int) -> np.ndarray:
-        """The float64 frequencies ``ω_k = base**(-k/D)`` of this convention at width ``d_model``.
+        """The float64 frequencies ``ω_i = base**(-i/D)`` of this convention at width ``d_model``.
 
         Examples
         --------
@@ -244,7 +244,7 @@ def _register(name: str, doc: str, **kw: object) -> None:
 _register(
     "paper",
     "Vaswani et al. 2017, Attention Is All You Need §3.5 (arXiv 1706.03762): interleaved, "
-    "ω_k = 10000^(-2k/d), exact values (no dtype of its own). Checked against the formula.",
+    "ω_i = 10000^(-2i/d), exact values (no dtype of its own). Checked against the formula.",
     source="Vaswani et al. 2017: Attention Is All You Need, §3.5 (arXiv 1706.03762)",
 )
 _register(
@@ -416,7 +416,7 @@ _register(
     "diffusers-unet",
     "huggingface/diffusers: src/diffusers/models/embeddings.py, get_timestep_embedding as the "
     "UNet2DModel / UNet2DConditionModel (Stable Diffusion) call it: flip_sin_to_cos=True, "
-    "freq_shift=0. [cos|sin], ω_k = 10000^(-k/h). Golden (diffusers).",
+    "freq_shift=0. [cos|sin], ω_i = 10000^(-i/h). Golden (diffusers).",
     layout="cos|sin",
     spacing="shift",
     shift=0.0,
@@ -429,7 +429,7 @@ _register(
 _register(
     "guided-diffusion",
     "openai/guided-diffusion: guided_diffusion/nn.py, timestep_embedding (also LDM / Stable "
-    "Diffusion, DiT). [cos|sin], ω_k = 10000^(-k/h), float32, zero column at odd width. Not on "
+    "Diffusion, DiT). [cos|sin], ω_i = 10000^(-i/h), float32, zero column at odd width. Not on "
     "PyPI: checked against the formula in the source, and against the golden table of diffusers' "
     "get_timestep_embedding(flip_sin_to_cos=True, downscale_freq_shift=0), which equals it bit "
     "for bit.",
@@ -475,7 +475,7 @@ _register(
 )
 _register(
     "sockeye",
-    "awslabs/sockeye: sockeye/layers.py, get_positional_embeddings. [sin|cos], p / 10000^(2k/d) "
+    "awslabs/sockeye: sockeye/layers.py, get_positional_embeddings. [sin|cos], p / 10000^(2i/d) "
     "in float32; even width required. Checked against the formula in the source.",
     layout="sin|cos",
     dtype="float32",
@@ -485,7 +485,7 @@ _register(
 _register(
     "x-transformers",
     "lucidrains/x-transformers: x_transformers/x_transformers.py, ScaledSinusoidalEmbedding. "
-    "[sin|cos], θ^(-k/h), float32, times a learned scale initialised to d^(-1/2) (the table here "
+    "[sin|cos], θ^(-i/h), float32, times a learned scale initialised to d^(-1/2) (the table here "
     "is at initialisation). Golden (x-transformers).",
     layout="sin|cos",
     dtype="float32",
@@ -496,7 +496,7 @@ _register(
 )
 _register(
     "d2l",
-    "d2l-ai/d2l-en: d2l/torch.py, PositionalEncoding. Interleaved, p / 10000^(2k/d) by pow in "
+    "d2l-ai/d2l-en: d2l/torch.py, PositionalEncoding. Interleaved, p / 10000^(2i/d) by pow in "
     "float32; odd width raises. Checked against the formula in the source.",
     dtype="float32",
     source="d2l-ai/d2l-en: d2l/torch.py",

@@ -6,10 +6,10 @@ A patch at row ``i``, column ``j`` of an ``H x W`` grid (tokens in row-major ord
 spacing (research notes, §2.9):
 
 - MAE (and diffusers' ``get_2d_sincos_pos_embed``): the **column** index first, although the
-  code names that block ``emb_h``; :math:`\omega_k = 10000^{-k/q}`;
+  code names that block ``emb_h``; :math:`\omega_i = 10000^{-i/q}`;
 - MoCo v3 and HF ViTMAE's ``build_2d_sinusoidal_position_embedding``: the **row** index first;
 - big_vision ``posemb_sincos_2d``: the column first, endpoint-inclusive
-  :math:`\omega_k = 10000^{-k/(q-1)}`.
+  :math:`\omega_i = 10000^{-i/(q-1)}`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Grid2D:
     first: str
     """``"column"`` or ``"row"``: the axis whose block fills channels ``[0, D/2)``."""
     spacing: str
-    """``"paper"`` (``10000**(-k/q)``) or ``"tensor2tensor"`` (``10000**(-k/(q-1))``)."""
+    """``"paper"`` (``10000**(-k/q)``) or ``"tensor2tensor"`` (``10000**(-i/(q-1))``)."""
     dtype: str
     """The dtype the original computes in."""
     source: str

@@ -9,11 +9,11 @@ The algorithm, in order:
    layout whose pairs best satisfy ``sin² + cos² = A²`` is kept (``A`` is the amplitude, 1 unless
    the table is scaled, e.g. by ``d**-0.5``).
 3. **Frequencies.** Each pair's angle ``atan2(sin, cos)`` is unwrapped down the rows; a least
-   squares line gives ``ω_k`` and the intercept; the pair with the lowest frequency gives the
+   squares line gives ``ω_i`` and the intercept; the pair with the lowest frequency gives the
    first position ``start`` (rounded to an integer). The angle is known only modulo ``2π``, so
    a start beyond the longest wavelength ``2π/ω_min = 2π·base**((d-2)/d)`` (``thm-wavelengths``)
    cannot be read from the values: pass ``positions`` for such tables.
-4. **Spacing and base.** ``ln ω_k`` is linear in ``k`` with slope ``-ln(B)/D``. The values alone
+4. **Spacing and base.** ``ln ω_i`` is linear in ``i`` with slope ``-ln(B)/D``. The values alone
    fix only ``ln(B)/D``: the paper's ``D = d/2`` and tensor2tensor's ``D = h - 1`` fit equally
    well with different bases. The spacing whose base is a round number (two significant digits)
    is chosen; both readings are reported.

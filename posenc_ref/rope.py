@@ -2,21 +2,23 @@ r"""Rotary position embedding (RoPE, Su et al., arXiv 2104.09864), built on the 
 
 The sinusoidal encoding shifts by a rotation, :math:`PE(p + k) = R(k)\,PE(p)` (``thm-shift``).
 RoPE puts that rotation to work: it rotates each (query or key) head vector ``x`` at position
-``p`` by the angle ``p·ω_k`` in each of its ``d/2`` planes, with the same frequencies as the
-encoding, :math:`\omega_k = \text{base}^{-2k/d}` (``k`` the 0-based pair index). Then the score
+``p`` by the angle ``p·ω_i`` in each of its ``d/2`` planes, with the same frequencies as the
+encoding, :math:`\omega_i = \text{base}^{-2i/d}` (``i`` the 0-based pair index). Then the score
 :math:`\langle R_p q, R_n k\rangle = \langle q, R_{n-p} k\rangle` depends on the positions only
 through the offset (``thm-rope-relative``), whatever the learned projections are.
 
-Every family turns each plane **counter-clockwise** by ``+p·ω_k`` (``thm-rope-orientation``):
-for a plane with coordinates ``(a, b)``
+RoFormer, Meta's LLaMA, GPT-J, GPT-NeoX and Hugging Face turn each plane **counter-clockwise**
+by ``+p·ω_i`` (``thm-rope-orientation``): for a plane with coordinates ``(a, b)``
 
-.. math::  a' = a\cos p\omega_k - b\sin p\omega_k, \qquad b' = b\cos p\omega_k + a\sin p\omega_k .
+.. math::  a' = a\cos p\omega_i - b\sin p\omega_i, \qquad b' = b\cos p\omega_i + a\sin p\omega_i .
 
-They differ in which two channels form plane ``k`` (the *layout*):
+(nanochat turns clockwise; that is the same model with sign-flipped weights,
+``thm-rope-clockwise``, and wrong only when mixed with a counter-clockwise checkpoint.) The
+families differ in which two channels form plane ``i`` (the *layout*):
 
-- ``"interleaved"``: channels ``(2k, 2k + 1)`` — the RoFormer paper, Meta's LLaMA code (complex
-  multiplication by :math:`e^{ip\omega_k}`), GPT-J (``rotate_every_two``);
-- ``"half"``: channels ``(k, k + d/2)`` — GPT-NeoX and Hugging Face (``rotate_half``).
+- ``"interleaved"``: channels ``(2i, 2i + 1)`` — the RoFormer paper, Meta's LLaMA code (complex
+  multiplication by :math:`e^{ip\omega_i}`), GPT-J (``rotate_every_two``);
+- ``"half"``: channels ``(i, i + d/2)`` — GPT-NeoX and Hugging Face (``rotate_half``).
 
 A model written for one layout gives the same attention in the other once the rows of ``W_q`` and
 ``W_k`` are permuted per head (:func:`rope_permutation`, ``thm-rope-layouts``); that is what
@@ -71,7 +73,7 @@ COMMON_BASES: tuple[float, ...] = (10000.0, 500000.0, 1000000.0)
 MAX_PERMUTATION_ROWS = 2**24
 
 # The core's rotation R(k) in a sinusoidal layout whose pair columns match RoPE's planes:
-# interleaved (2k, 2k+1) and sin|cos (k, k + d/2).
+# interleaved (2i, 2i+1) and sin|cos (i, i + d/2).
 _CORE_LAYOUT = {"interleaved": "interleaved", "half": "sin|cos"}
 
 
@@ -82,10 +84,10 @@ def rope_pairs(
     base: float = 10000.0,
     dtype: npt.DTypeLike = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""The compact cache: ``cos(p·ω_k)`` and ``sin(p·ω_k)``, one column per pair ``k``.
+    r"""The compact cache: ``cos(p·ω_i)`` and ``sin(p·ω_i)``, one column per pair ``i``.
 
     This is the table Meta's ``precompute_freqs_cis`` holds as complex numbers
-    :math:`e^{ip\omega_k}` and GPT-J's ``create_sinusoidal_positions`` holds as ``[sin | cos]``.
+    :math:`e^{ip\omega_i}` and GPT-J's ``create_sinusoidal_positions`` holds as ``[sin | cos]``.
     Entries are correctly rounded in float32/float16 and faithful in float64 (they are the
     :func:`~posenc_ref.sinusoidal.sinusoidal` table, rearranged).
 
@@ -168,8 +170,8 @@ def apply_rope(
 ) -> np.ndarray:
     r"""Rotate head vectors by their positions: RoPE.
 
-    Plane ``k`` of row ``r`` (channels ``(2k, 2k+1)`` or ``(k, k + d/2)``, see ``layout``) is
-    turned counter-clockwise by ``positions[r]·ω_k``, :math:`\omega_k = \text{base}^{-2k/d}`.
+    Plane ``i`` of row ``r`` (channels ``(2i, 2i+1)`` or ``(i, i + d/2)``, see ``layout``) is
+    turned counter-clockwise by ``positions[r]·ω_i``, :math:`\omega_i = \text{base}^{-2i/d}`.
 
     Parameters
     ----------
@@ -180,8 +182,8 @@ def apply_rope(
     base : float, default 10000.0
         10000 (RoFormer, LLaMA 1/2, GPT-J, GPT-NeoX), 500000 (LLaMA 3), 1e6 (Mixtral) are common.
     layout : {"interleaved", "half"}, default "interleaved"
-        ``"interleaved"``: planes ``(2k, 2k+1)`` (RoFormer, Meta LLaMA, GPT-J).
-        ``"half"``: planes ``(k, k + d/2)`` (GPT-NeoX, Hugging Face ``rotate_half``).
+        ``"interleaved"``: planes ``(2i, 2i+1)`` (RoFormer, Meta LLaMA, GPT-J).
+        ``"half"``: planes ``(i, i + d/2)`` (GPT-NeoX, Hugging Face ``rotate_half``).
 
     Returns
     -------
@@ -344,12 +346,12 @@ def decay_bound(
 ) -> np.ndarray:
     r"""RoFormer's "long-term decay" quantity: :math:`\frac{1}{d/2}\sum_{j=1}^{d/2} |S_j(\Delta)|`.
 
-    With :math:`S_j(\Delta) = \sum_{k=0}^{j-1} e^{\mathrm{i}\Delta\omega_k}`, Abel summation gives,
+    With :math:`S_j(\Delta) = \sum_{i=0}^{j-1} e^{\mathrm{i}\Delta\omega_i}`, Abel summation gives,
     for any query ``q`` and key ``v`` with complex pair values
-    :math:`h_k = \overline{q_{(k)}}\,v_{(k)}` (``k`` the pair index),
+    :math:`h_i = \overline{q_{(i)}}\,v_{(i)}` (``i`` the pair index),
 
-    .. math:: \Bigl|\sum_{k} h_k e^{\mathrm{i}\Delta\omega_k}\Bigr| \le
-              \max_k |h_{k+1} - h_k| \sum_{j=1}^{d/2} |S_j(\Delta)|
+    .. math:: \Bigl|\sum_{i} h_i e^{\mathrm{i}\Delta\omega_i}\Bigr| \le
+              \max_i |h_{i+1} - h_i| \sum_{j=1}^{d/2} |S_j(\Delta)|
 
     (``thm-rope-decay-bound``, with :math:`h_{d/2} = 0`). The paper plots this bound, divided by
     ``d/2``, against the offset; it is a bound on the score, not the score itself (compare
@@ -376,9 +378,9 @@ def expected_score(
     r"""The actual mean RoPE score at offset ``Δ``, per unit of squared norm.
 
     For a query and key with the same content ``q`` at positions ``m`` and ``m + Δ``,
-    :math:`\langle R_m q, R_{m+Δ} q\rangle = \sum_k |q_{(k)}|^2 \cos(\Delta\omega_k)`
+    :math:`\langle R_m q, R_{m+Δ} q\rangle = \sum_i |q_{(i)}|^2 \cos(\Delta\omega_i)`
     (``thm-rope-relative``). Averaged over ``q`` with independent zero-mean entries of equal
-    variance and divided by :math:`E|q|^2`, this is :math:`\frac{2}{d}\sum_k \cos(\Delta\omega_k)`:
+    variance and divided by :math:`E|q|^2`, this is :math:`\frac{2}{d}\sum_i \cos(\Delta\omega_i)`:
     1 at ``Δ = 0``, even in ``Δ``, not monotone, and negative at some offsets.
 
     Examples

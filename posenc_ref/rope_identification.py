@@ -33,7 +33,7 @@ class RopeMatch:
     base: float
     """The base of the reference cache compared with (a common base, or the fitted one)."""
     fitted_base: float
-    """Base fitted to the cache's frequencies (least squares on ``log ω_k``)."""
+    """Base fitted to the cache's frequencies (least squares on ``log ω_i``)."""
     dtype: str
     """Narrowest format every value is representable in: float16, bfloat16, float32, float64."""
     max_ulp: float
@@ -43,7 +43,7 @@ class RopeMatch:
     positions: int
     """Number of rows (positions ``0 … positions-1`` unless given)."""
     geometric: bool = True
-    """False when the cache's frequencies are not ``b**(-2k/d)`` for any base ``b``: the mark of
+    """False when the cache's frequencies are not ``b**(-2i/d)`` for any base ``b``: the mark of
     a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and a row holds
     position ±1 (there the angles are the frequencies themselves); otherwise True."""
     scaling: RopeScaling | None = None
@@ -99,7 +99,7 @@ def _fit_base(
     cos: np.ndarray, sin: np.ndarray | None, pos: np.ndarray, d: int, fmt: str
 ) -> tuple[float, bool]:
     """Least-squares base from the row of position 1 (or the smallest non-zero position), and
-    whether the frequencies read there follow ``base**(-2k/d)`` within the values' precision."""
+    whether the frequencies read there follow ``base**(-2i/d)`` within the values' precision."""
     nz = np.flatnonzero(pos != 0)
     if nz.size == 0:
         return math.nan, True
@@ -118,7 +118,7 @@ def _fit_base(
     log_base = -np.sum(t[ok] * np.log(omega[ok])) / np.sum(t[ok] ** 2)
     # Judged only where the row shows the frequencies themselves: position ±1 (so no angle
     # wraps past π) and both cos and sin (an angle from its cosine alone is inaccurate near 0).
-    # There each ω_k read off carries a few ulps of the values; 64 ulps is far below what any
+    # There each ω_i read off carries a few ulps of the values; 64 ulps is far below what any
     # scaling changes (linear: ln s at every pair; YaRN and llama3: up to ln s).
     if sin is None or abs(p) != 1:
         return float(np.exp(log_base)), True
@@ -150,7 +150,7 @@ def identify_rope_cache(
     scaling : RopeScaling, optional
         Compare with a scaled RoPE (:mod:`posenc_ref.rope_scaling`): the exact rotation of the
         scaled frequencies times the attention factor, as Hugging Face builds its cache.
-        Without it, a cache whose frequencies are not ``base**(-2k/d)`` is reported as such
+        Without it, a cache whose frequencies are not ``base**(-2i/d)`` is reported as such
         (``geometric`` false). An NTK-scaled cache is geometric: it is named by its larger base.
     base : float, optional
         Compare with this base only (default: :data:`COMMON_BASES` and the fitted base).

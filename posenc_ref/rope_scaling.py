@@ -1,14 +1,14 @@
 r"""RoPE context extension: the scaled frequencies of position interpolation, NTK, YaRN and Llama 3.
 
 A model trained with RoPE on sequences of up to ``L0`` positions sees unfamiliar angles
-``p·ω_k`` beyond ``L0``. The context-extension methods in use all do the same kind of thing:
-they **replace the frequencies** ``ω_k = base^(-2k/d)`` by smaller ones ``ω'_k`` (longer
+``p·ω_i`` beyond ``L0``. The context-extension methods in use all do the same kind of thing:
+they **replace the frequencies** ``ω_i = base^(-2i/d)`` by smaller ones ``ω'_i`` (longer
 wavelengths) and leave everything else as it was. So RoPE's relative property
 (``thm-rope-relative``, proved for free frequencies) holds for every one of them; what differs is
 which pairs are slowed down and by how much. With ``s`` the scaling ``factor``:
 
 - ``"linear"`` (position interpolation, Chen et al. 2023, arXiv 2306.15595; kaiokendev):
-  every ``ω'_k = ω_k / s``, the same as evaluating unscaled RoPE at ``p / s``
+  every ``ω'_i = ω_i / s``, the same as evaluating unscaled RoPE at ``p / s``
   (``thm-pi-interpolation``).
 - ``"dynamic"`` (dynamic NTK-aware scaling, /u/bloc97 and /u/emozilla): a larger base
   ``base·κ^(d/(d-2))`` with ``κ = s·L/L0 − (s − 1)`` for the current sequence length
@@ -17,11 +17,11 @@ which pairs are slowed down and by how much. With ``s`` the scaling ``factor``:
   (``thm-dynamic-ntk``).
 - ``"yarn"`` (Peng et al. 2023, arXiv 2309.00071): pairs that turn more than ``beta_fast``
   times over ``L0`` keep their frequency, pairs that turn fewer than ``beta_slow`` times get
-  ``ω_k / s``, and a linear ramp in the pair index blends the two in between
+  ``ω_i / s``, and a linear ramp in the pair index blends the two in between
   (``thm-yarn-correction-range``). Queries and keys are also scaled by the attention factor
   ``0.1·ln s + 1``.
-- ``"llama3"`` (Llama 3.1): the same three zones, chosen by wavelength ``λ_k = 2π/ω_k``:
-  unchanged below ``L0/high_freq_factor``, ``ω_k / s`` above ``L0/low_freq_factor``, and in
+- ``"llama3"`` (Llama 3.1): the same three zones, chosen by wavelength ``λ_i = 2π/ω_i``:
+  unchanged below ``L0/high_freq_factor``, ``ω_i / s`` above ``L0/low_freq_factor``, and in
   between a blend that is continuous at both ends (``thm-llama3-continuous``).
 
 The formulas follow Hugging Face ``transformers/modeling_rope_utils.py`` (``ROPE_INIT_FUNCTIONS``,
@@ -340,7 +340,7 @@ def _dynamic(ctx: Any, omega: tuple, d: int, scaling: RopeScaling, b: Any, seq_l
 def _yarn(ctx: Any, omega: tuple, d: int, scaling: RopeScaling, b: Any, seq_len: Any) -> tuple:
     s, length = ctx.mpf(scaling.factor), ctx.mpf(scaling.original_max_positions)
 
-    def pair_turning(beta: float) -> Any:  # the real pair index k with L0·ω_k/2π = β
+    def pair_turning(beta: float) -> Any:  # the real pair index i with L0·ω_i/2π = β
         return d * ctx.log(length / (beta * 2 * ctx.pi)) / (2 * ctx.log(b))
 
     low, high = pair_turning(scaling.beta_fast), pair_turning(scaling.beta_slow)
@@ -391,9 +391,9 @@ def scaled_frequencies(
     base: float = 10000.0,
     seq_len: int | None = None,
 ) -> np.ndarray:
-    r"""The scaled frequencies ``ω'_k`` (float64, correctly rounded), one per pair ``k``.
+    r"""The scaled frequencies ``ω'_i`` (float64, correctly rounded), one per pair ``i``.
 
-    ``scaling=None`` gives the plain :math:`\omega_k = \text{base}^{-2k/d}`. ``seq_len`` is the
+    ``scaling=None`` gives the plain :math:`\omega_i = \text{base}^{-2i/d}`. ``seq_len`` is the
     current sequence length for ``"dynamic"`` (default: ``L0``, where nothing changes).
 
     Examples
@@ -420,7 +420,7 @@ def scaled_rope_pairs(
     seq_len: int | None = None,
     dtype: npt.DTypeLike = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""``cos(p·ω'_k)`` and ``sin(p·ω'_k)`` for the scaled frequencies, one column per pair.
+    r"""``cos(p·ω'_i)`` and ``sin(p·ω'_i)`` for the scaled frequencies, one column per pair.
 
     The rotation only: Hugging Face multiplies its cache by :func:`attention_factor` as well.
     Faithful in float64 and correctly rounded in float32 and float16, for ``|p| < 2**26``

@@ -83,7 +83,7 @@ def test_frequencies_and_wavelengths_match_sympy(d, base):
 
 def test_largest_wavelength_number_of_thm_wavelengths():
     # The symbolic maximum 2π·10000^(510/512) against the NumPy wavelengths (see above for 2 ulp).
-    top = symbolic.thm_wavelengths(dims=(512,)).objects["max λ / 2π, d=512, base=10000"]
+    top = symbolic.thm_wavelengths().objects["max λ / 2π, d=512, base=10000"]
     with mpmath.workprec(PREC):
         exact = 2 * mpmath.pi * symbolic.mp_lambdify([], top, prec=PREC)()
     assert ulps(pe.wavelengths(512)[-1], exact, np.float64) < 2
@@ -119,12 +119,23 @@ def dot_tolerance(d: int) -> float:
     return (4 * d + d * d / 2) * 2.0**-53
 
 
+def dot_formula(d: int, base: float) -> sp.Expr:
+    """thm-dot's any-width f(Δ) = Σ_i cos(ω_i Δ), taken from the proof, at width d and base.
+
+    The proof is the registered default one (built and proved once per run); only its
+    statement is instantiated here, so this test checks the numbers without re-proving.
+    """
+    f = symbolic.THEOREMS["thm-dot"]().objects["f(Δ), any d = 2M"]
+    (pairs,) = (s for s in f.free_symbols if s.name == "M")
+    terms = f.subs(pairs, d // 2).doit()
+    ws = symbolic.frequencies(d, base)
+    return terms.xreplace({w: ws[int(w.indices[0])] for w in terms.atoms(sp.Indexed)})
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize(("d", "base"), CASES)
 def test_dot_product_formula_matches_numeric(d, base, layout):
-    proof = symbolic.thm_dot(d, base=base, layouts=layout)
-    assert proof.verify()
-    f = symbolic.mp_lambdify([delta], proof.objects[f"f(Δ) d={d}"], prec=PREC)
+    f = symbolic.mp_lambdify([delta], dot_formula(d, base), prec=PREC)
     table = pe.sinusoidal(np.array(POSITIONS), d, base=float(base), layout=layout)
     gram = table @ table.T
     tol = dot_tolerance(d)
@@ -166,3 +177,40 @@ def test_textbook_formula_agrees_with_sympy_for_small_positions():
             got = pe.textbook_pe(pos, j, d)
             assert ulps(got, exact[pos][j], np.float64) < 4
     assert math.isclose(pe.textbook_pe(0, 1, d), 1.0)
+
+
+def test_isometry_circles_match_symbolic():
+    """thm-isometry's converse, numerically: two circles with free radii, phases, frequencies,
+    mixed by a rotation of the basis, have the Gram matrix its proof states (mpmath), and the
+    shift map fitted on the NumPy reference turns by exactly the symbolic frequencies."""
+    proof = symbolic.THEOREMS["thm-isometry"]()
+    formula = proof.objects["dot product of two free circles"]
+    names = {s.name: s for s in formula.free_symbols}
+    values = {"r_1": 0.7, "r_2": 1.9, "theta_1": 0.3, "theta_2": 2.2}
+    phases, alpha = (0.4, -1.1), 0.8
+    f = symbolic.mp_lambdify([names[n] for n in ("p", "q", *values)], formula, prec=PREC)
+    p = np.arange(6.0)
+    u = np.concatenate(
+        [
+            r * np.stack([np.cos(t * p + ph), np.sin(t * p + ph)], axis=1)
+            for r, t, ph in ((0.7, 0.3, phases[0]), (1.9, 2.2, phases[1]))
+        ],
+        axis=1,
+    )
+    mix = np.eye(4)
+    mix[np.ix_([0, 2], [0, 2])] = [[np.cos(alpha), -np.sin(alpha)], [np.sin(alpha), np.cos(alpha)]]
+    code = u @ mix.T
+    gram = code @ code.T
+    for a in range(6):
+        for b in range(6):
+            with mpmath.workprec(PREC):
+                exact = f(a, b, *map(mpmath.mpf, values.values()))
+            assert abs(gram[a, b] - float(exact)) < 1e-14
+    # The reference table's fitted shift turns by the exact frequencies (thm-isometry, step 3).
+    d, base = 8, 100.0
+    table = pe.sinusoidal(48, d, base=base)
+    m, *_ = np.linalg.lstsq(table[:-1], table[1:], rcond=None)
+    angles = np.sort(np.abs(np.angle(np.linalg.eigvals(m.T))))
+    exact_w = symbolic.mp_lambdify([], sp.Matrix(symbolic.frequencies(d, base)), prec=PREC)()
+    expected = np.sort(np.repeat([float(w[0]) for w in exact_w], 2))
+    assert np.max(np.abs(angles - expected)) < 1e-9

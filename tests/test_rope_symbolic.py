@@ -85,8 +85,9 @@ def test_mutation_wrong_offset_sign_fails(layout):
     assert differs(score - q.dot(r(n + m) * k))
 
 
-def test_mutation_clockwise_block_is_not_rope():
-    # The transposed block still gives *a* relative score, but the mirrored one.
+def test_mutation_clockwise_block_mirrors_the_offset():
+    # With the same weights, the transposed block still gives *a* relative score, but the
+    # mirrored one: mixing the two conventions is the error (thm-rope-clockwise).
     cw = ccw(-w * m), ccw(-w * n)
     q, k = vec("q", 2), vec("k", 2)
     blog = (cw[0] * q).dot(cw[1] * k)
@@ -183,8 +184,6 @@ def score_tolerance(q: np.ndarray, k: np.ndarray) -> float:
 def test_relative_score_and_norm_numerically(d, base, layout):
     delta = sp.Symbol("Delta", real=True)
     qs, ks = vec("q", d), vec("k", d)
-    rel = symbolic.thm_rope_relative(d, layouts=layout, base=base)
-    assert rel.verify()
     exact_score = mp_lambdify(
         [delta, *qs, *ks], qs.dot(rope_matrix(delta, d, layout=layout, base=base) * ks), prec=PREC
     )
@@ -214,7 +213,91 @@ def test_orientation_numerically():
 
 
 def test_decay_numbers_match_the_proof():
-    proof = symbolic.thm_rope_decay_bound(sizes=2)
+    proof = symbolic.thm_rope_decay_bound()
     for delta in (11, 12, 1707):
         exact = mp_lambdify([], proof.objects[f"mean score d=128, Δ={delta}"], prec=PREC)()
         assert abs(rope.expected_score([delta], 128)[0] - float(exact)) < 1e-14
+
+
+# --------------------------------------------------------------------------- thm-rope-clockwise
+
+
+def sign_flip(d: int, layout: str) -> np.ndarray:
+    """S = diag(±1): −1 on the second channel of every plane, written from the layout's rule."""
+    second = np.arange(1, d, 2) if layout == "interleaved" else np.arange(d // 2, d)
+    s = np.ones(d)
+    s[second] = -1.0
+    return np.diag(s)
+
+
+def nanochat_rotary(x: np.ndarray, positions, base: float = 10000.0) -> np.ndarray:
+    """nanochat's apply_rotary_emb (half layout), in NumPy float64 from the reference's cos/sin:
+    y1 = x1·cos + x2·sin, y2 = −x1·sin + x2·cos (karpathy/nanochat, nanochat/gpt.py)."""
+    cos, sin = rope.rope_pairs(positions, x.shape[-1], base=base)
+    h = x.shape[-1] // 2
+    x1, x2 = x[..., :h], x[..., h:]
+    return np.concatenate([x1 * cos + x2 * sin, -x1 * sin + x2 * cos], axis=-1)
+
+
+def clockwise_every_two(x: np.ndarray, positions, base: float = 10000.0) -> np.ndarray:
+    """The interleaved clockwise form: each pair (x0, x1) turned by −pω."""
+    cos, sin = rope.rope_pairs(positions, x.shape[-1], base=base)
+    x0, x1 = x[..., 0::2], x[..., 1::2]
+    out = np.empty_like(x)
+    out[..., 0::2], out[..., 1::2] = x0 * cos + x1 * sin, -x0 * sin + x1 * cos
+    return out
+
+
+@pytest.mark.parametrize("layout", ROPE_LAYOUTS)
+@pytest.mark.parametrize("d", [2, 8, 64])
+def test_clockwise_numerically(d, layout):
+    """thm-rope-clockwise on the NumPy reference: S·R_p·S = R_pᵀ exactly, and clockwise RoPE
+    with (W_q, W_k) scores like counter-clockwise RoPE with (S·W_q, S·W_k)."""
+    s = sign_flip(d, layout)
+    for pos in (0, 1, 37, 4097, 2**25):
+        r = rope.rope_matrix(pos, d, layout=layout)
+        np.testing.assert_array_equal(s @ r @ s, r.T)  # sign flips are exact
+    clockwise = nanochat_rotary if layout == "half" else clockwise_every_two
+    rng = np.random.default_rng(d)
+    wq, wk = rng.standard_normal((2, d, d))
+    xs = rng.standard_normal((6, d))
+    pos = [0, 3, 10, 1000, 65536, 2**20 + 1]
+    cw_scores = clockwise(xs @ wq.T, pos) @ clockwise(xs @ wk.T, pos).T
+    ccw_flipped = (
+        rope.apply_rope(xs @ (s @ wq).T, pos, layout=layout)
+        @ rope.apply_rope(xs @ (s @ wk).T, pos, layout=layout).T
+    )
+    scale = np.abs(xs @ wq.T).sum(axis=1)[:, None] * np.abs(xs @ wk.T).sum(axis=1)[None, :]
+    assert np.all(np.abs(cw_scores - ccw_flipped) <= (20 + 2 * d) * U64 * scale)
+    # The clockwise form is R_(−p): nanochat's rotation equals apply_rope at minus the position.
+    np.testing.assert_allclose(
+        clockwise(xs, pos), rope.apply_rope(xs, [-p for p in pos], layout=layout), atol=1e-13
+    )
+    # Mixing conventions (same weights, other orientation) changes the scores.
+    ccw_same = (
+        rope.apply_rope(xs @ wq.T, pos, layout=layout)
+        @ rope.apply_rope(xs @ wk.T, pos, layout=layout).T
+    )
+    assert np.abs(cw_scores - ccw_same).max() > 1e-3
+
+
+@pytest.mark.parametrize("layout", ROPE_LAYOUTS)
+def test_clockwise_matrix_and_sign_equal_symbolic(layout):
+    d = 6
+    sym = rope_matrix(p, d, layout=layout, base=10000, orientation="cw")
+    f = mp_lambdify([p], sym, prec=PREC)
+    for pos in (1, 7, 12345):
+        got = rope.rope_matrix(pos, d, layout=layout).T
+        exact = f(pos)
+        for r in range(d):
+            for c in range(d):
+                if sym[r, c] == 0:
+                    assert got[r, c] == 0
+                else:
+                    assert ulps(got[r, c], exact[r][c], 53, -1022) <= 1.0
+    sym_sign = np.array(symbolic.rope_sign_matrix(d, layout).tolist(), dtype=np.float64)
+    np.testing.assert_array_equal(sym_sign, sign_flip(d, layout))
+    proof = symbolic.thm_rope_clockwise()
+    np.testing.assert_array_equal(
+        np.array(proof.objects[f"S d=6 {layout}"].tolist(), dtype=np.float64), sign_flip(6, layout)
+    )

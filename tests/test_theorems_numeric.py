@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import posenc_ref as pe
+from posenc_ref import rope
 
 EPS = 2.0**-52
 d_models = st.integers(1, 64).map(lambda h: 2 * h)
@@ -49,7 +50,6 @@ def test_thm_dot(d, base, layout, p, q):
     """PE(p)·PE(q) = Σ_i cos(ω_i (p - q)): a function of p - q only, even in it."""
     rows = pe.sinusoidal([p, q, p - q, q - p, 0], d, base=base, layout=layout)
     dot = float(rows[0] @ rows[1])
-    w = pe.frequencies(d, base=base)
     # The formula, evaluated with math.fsum on the exact-kernel cosines of the offset.
     cos_cols = [pe.pair_to_column(i, "cos", d, layout=layout) for i in range(d // 2)]
     formula = math.fsum(rows[2, cos_cols])
@@ -58,7 +58,6 @@ def test_thm_dot(d, base, layout, p, q):
     assert abs(formula - math.fsum(rows[3, cos_cols])) <= d * EPS
     # Shift invariance: PE(p - q)·PE(0) is the same number.
     assert abs(float(rows[2] @ rows[4]) - dot) <= 2 * d * EPS
-    assert w.shape == (d // 2,)
 
 
 @given(d=d_models, base=bases, layout=layouts, p=positions)
@@ -106,3 +105,62 @@ def test_thm_wavelengths_paper_claim_d512():
     """For d = 512 the longest wavelength is 2π·9646.6…, not the paper's 2π·10000."""
     lam = pe.wavelengths(512)
     assert round(lam[-1] / (2 * math.pi), 1) == round(10000 ** (510 / 512), 1) == 9646.6
+
+
+def orthogonal(d: int, seed: int) -> np.ndarray:
+    """A random orthogonal matrix (QR of a Gaussian one): an orthogonal change of basis."""
+    q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, d)))
+    return q
+
+
+@given(
+    d=st.sampled_from([2, 4, 6, 8]),
+    base=st.sampled_from([10.0, 100.0, 1000.0]),
+    layout=layouts,
+    seed=st.integers(0, 2**32 - 1),
+    start=st.integers(0, 2**20),
+)
+def test_thm_isometry(d, base, layout, seed, start):
+    """A code whose dot products depend on p − q only (here the reference table in a random
+    orthonormal basis) has a shift map that is an isometry: the Gram matrix of rows p+1 … equals
+    that of rows p …, the fitted shift is orthogonal, and its eigenvalues are e^{±iω_i}."""
+    n = 4 * d + 8
+    code = pe.sinusoidal(range(start, start + n + 1), d, base=base, layout=layout)
+    code = code @ orthogonal(d, seed).T
+    # Rows have norm sqrt(d/2) <= 2, so each Gram entry is a d-term dot product of size <= 4.
+    assert np.max(np.abs(code[1:] @ code[1:].T - code[:-1] @ code[:-1].T)) <= 16 * d * EPS
+    m, *_ = np.linalg.lstsq(code[:-1], code[1:], rcond=None)  # code[1:] ≈ code[:-1] @ m
+    shift = m.T
+    assert np.max(np.abs(shift.T @ shift - np.eye(d))) < 1e-8
+    eig = np.linalg.eigvals(shift)
+    assert np.max(np.abs(np.abs(eig) - 1)) < 1e-8
+    angles = np.sort(np.abs(np.angle(eig)))
+    expected = np.sort(np.repeat(pe.frequencies(d, base=base), 2))
+    assert np.max(np.abs(angles - expected)) < 1e-7
+
+
+def test_thm_isometry_counterexamples():
+    """A linear shift alone allows ellipses and decay; their Gram matrices move with a shift."""
+    p = np.arange(12.0)
+    ellipse = np.stack([np.sin(p), np.sin(p) + np.cos(p)], axis=1)
+    m, *_ = np.linalg.lstsq(ellipse[:-1], ellipse[1:], rcond=None)
+    assert np.max(np.abs(ellipse[:-1] @ m - ellipse[1:])) < 1e-12  # shift-linear
+    assert np.max(np.abs(ellipse[1:] @ ellipse[1:].T - ellipse[:-1] @ ellipse[:-1].T)) > 0.1
+    decay = (0.5**p)[:, None]
+    assert np.max(np.abs(decay[1:] @ decay[1:].T - decay[:-1] @ decay[:-1].T)) > 0.5
+
+
+def test_thm_isometry_xpos():
+    """xPos's reciprocal scaling ζ^m on queries and ζ^(−n) on keys keeps the score a function
+    of the offset (it decays instead of staying bounded)."""
+    d, zeta = 16, 0.9
+    q, k = np.random.default_rng(5).standard_normal((2, 1, d))
+
+    def score(m: int, n: int) -> float:
+        rq = zeta**m * rope.apply_rope(q, [m])[0]
+        rk = zeta ** (-n) * rope.apply_rope(k, [n])[0]
+        return float(rq @ rk)
+
+    same_offset = [score(m, m - 3) for m in (3, 10, 50)]
+    assert np.ptp(same_offset) < 1e-12 * abs(same_offset[0])
+    assert abs(score(40, 0)) < abs(score(3, 0)) * 0.1  # ζ^(m−n) decays with the offset

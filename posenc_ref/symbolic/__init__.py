@@ -10,11 +10,12 @@ as ``"thm-shift"`` to those functions.
 Examples
 --------
 >>> from posenc_ref import symbolic
->>> symbolic.THEOREM_IDS
-('thm-shift', 'thm-group', 'thm-dot', 'thm-norm', 'thm-sin-only', 'thm-wavelengths')
+>>> symbolic.THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
+('thm-shift', 'thm-group', 'thm-dot', 'thm-norm', 'thm-isometry', 'thm-sin-only',
+ 'thm-wavelengths')
 >>> symbolic.ROPE_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
 ('thm-rope-relative', 'thm-rope-norm', 'thm-rope-layouts', 'thm-rope-orientation',
- 'thm-rope-decay-bound')
+ 'thm-rope-clockwise', 'thm-rope-decay-bound')
 >>> symbolic.SCALING_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
 ('thm-pi-interpolation', 'thm-ntk-endpoints', 'thm-dynamic-ntk', 'thm-yarn-correction-range',
  'thm-llama3-continuous')
@@ -43,13 +44,16 @@ from ._model import (
     rotation_matrix,
     wavelengths,
 )
-from ._proof import THEOREMS, Proof, is_zero, register
+from ._proof import THEOREMS, Proof, differs, is_zero, register
 from .rope import (
+    ORIENTATIONS,
     ROPE_LAYOUTS,
     ROPE_THEOREM_IDS,
     rope_matrix,
     rope_permutation_matrix,
     rope_planes,
+    rope_sign_matrix,
+    thm_rope_clockwise,
     thm_rope_decay_bound,
     thm_rope_layouts,
     thm_rope_norm,
@@ -71,6 +75,7 @@ from .sinusoidal import (
     THEOREM_IDS,
     thm_dot,
     thm_group,
+    thm_isometry,
     thm_norm,
     thm_shift,
     thm_sin_only,
@@ -79,6 +84,7 @@ from .sinusoidal import (
 
 __all__ = [
     "LAYOUTS",
+    "ORIENTATIONS",
     "ROPE_LAYOUTS",
     "ROPE_THEOREM_IDS",
     "SCALING_KINDS",
@@ -87,6 +93,7 @@ __all__ = [
     "THEOREM_IDS",
     "Proof",
     "column_pair",
+    "differs",
     "frequencies",
     "is_zero",
     "layout_permutation",
@@ -99,15 +106,18 @@ __all__ = [
     "rope_matrix",
     "rope_permutation_matrix",
     "rope_planes",
+    "rope_sign_matrix",
     "rotation_matrix",
     "scaled_omegas",
     "thm_dot",
     "thm_dynamic_ntk",
     "thm_group",
+    "thm_isometry",
     "thm_llama3_continuous",
     "thm_norm",
     "thm_ntk_endpoints",
     "thm_pi_interpolation",
+    "thm_rope_clockwise",
     "thm_rope_decay_bound",
     "thm_rope_layouts",
     "thm_rope_norm",

@@ -15,6 +15,7 @@ import mpmath
 import sympy as sp
 
 __all__ = [
+    "DEFAULT_DIMS",
     "LAYOUTS",
     "column_pair",
     "frequencies",
@@ -30,6 +31,14 @@ __all__ = [
 
 LAYOUTS: tuple[str, ...] = ("interleaved", "sin|cos", "cos|sin")
 """Column layouts: ``interleaved`` (2i sin, 2i+1 cos), ``sin|cos`` and ``cos|sin`` (halves)."""
+
+DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
+"""Concrete widths the theorems check by default, next to their any-width statements."""
+
+# Any width d = 2M, left symbolic: pairs i = 0 … M−1, each with a free positive frequency.
+m_pairs = sp.Symbol("M", integer=True, positive=True)
+pair_i = sp.Symbol("i", integer=True, nonnegative=True)
+omega_i = sp.IndexedBase("omega", positive=True)[pair_i]
 
 
 def _check_d(d: Any) -> int:
@@ -61,15 +70,35 @@ def _check_layout(layout: Any) -> str:
     return layout
 
 
-def _exact(value: Any) -> sp.Expr:
-    """Turn an int, float, Fraction or SymPy expression into an exact SymPy number."""
+def _layout_tuple(layouts: str | Iterable[str], check: Callable[[Any], str]) -> tuple[str, ...]:
+    """Layouts to prove a statement in: one name or several, each accepted by ``check``."""
+    return _checked_tuple(layouts, name="layouts", noun="layout", check=check)
+
+
+def _exact_number(value: Any, name: str = "value") -> sp.Expr:
+    """An int, float, Fraction, string or SymPy number as an exact SymPy number.
+
+    One rule for the whole package: a float stands for its **exact binary value** (``0.1`` is
+    ``3602879701896397/36028797018963968``), which is also what the NumPy side hands to mpmath,
+    so the two sides evaluate the same number. Pass a string or a ``Fraction`` for a decimal.
+    """
     if isinstance(value, bool):
-        raise TypeError("base: must be a number, got bool")
+        raise TypeError(f"{name}: must be a number, got bool")
     if isinstance(value, float):
-        return sp.Rational(*value.as_integer_ratio())  # the float's exact binary value
+        return sp.Rational(*value.as_integer_ratio())
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
     return sp.sympify(value)
+
+
+def _ccw(t: Any) -> sp.Matrix:
+    """Counter-clockwise rotation of the plane by ``t``: ``[[cos t, −sin t], [sin t, cos t]]``."""
+    return sp.Matrix([[sp.cos(t), -sp.sin(t)], [sp.sin(t), sp.cos(t)]])
+
+
+def _sum_pairs(term: Any) -> sp.Sum:
+    """Σ_{i=0}^{M−1} term: a sum over all pairs of a width d = 2M left symbolic."""
+    return sp.Sum(term, (pair_i, 0, m_pairs - 1))
 
 
 def omega_symbols(d: int) -> tuple[sp.Symbol, ...]:
@@ -100,7 +129,7 @@ def frequencies(d: int, base: Any = 10000) -> tuple[sp.Expr, ...]:
     (1, b**(-1/3), b**(-2/3))
     """
     d = _check_d(d)
-    b = _exact(base)
+    b = _exact_number(base, "base")
     return tuple(b ** sp.Rational(-2 * i, d) for i in range(d // 2))
 
 

@@ -8,7 +8,9 @@ it cannot reduce counts as a failure, so an unproved statement can never pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+import inspect
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -16,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["THEOREMS", "Proof", "is_zero", "register"]
+__all__ = ["THEOREMS", "Proof", "differs", "is_zero", "register"]
 
 
 def _is_even_cos_power(x: sp.Basic) -> bool:
@@ -88,6 +90,26 @@ def is_zero(expr: Any) -> bool:
     if isinstance(expr, sp.MatrixBase):
         return all(_scalar_is_zero(entry) for entry in expr)
     return _scalar_is_zero(expr)
+
+
+def differs(expr: Any) -> bool:
+    """True if ``expr`` (expression or matrix) is provably *not* identically zero.
+
+    A counterexample proves it: every free symbol is set to a small distinct rational
+    (positive, so that assumptions hold), and the value is evaluated to 50 digits. Returns
+    ``False`` when no entry is clearly non-zero at that point (which proves nothing).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> differs(sp.sin(x) - x), differs(sp.sin(2 * x) - 2 * sp.sin(x) * sp.cos(x))
+    (True, False)
+    """
+    entries = list(expr) if isinstance(expr, sp.MatrixBase) else [sp.sympify(expr)]
+    symbols = sorted(set().union(*(e.free_symbols for e in entries)), key=str)
+    point = {x: sp.Rational(3 + 2 * j, 7 + 3 * j) for j, x in enumerate(symbols)}
+    return any(abs(sp.N(e.xreplace(point), 50)) > sp.Float("1e-30") for e in entries)
 
 
 def _holds(residual: Any) -> bool:
@@ -167,26 +189,69 @@ THEOREMS: dict[str, Callable[..., Proof]] = {}
 """Registry: theorem id -> function building its :class:`Proof` (call with no arguments)."""
 
 
+def _cache_key(signature: inspect.Signature, args: tuple, kwargs: dict) -> Hashable | None:
+    """The call's arguments, defaults filled in, each with its type; ``None`` if unhashable."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    # The type is part of the key: base=10000 and base=10000.0 are equal but not the same call.
+    key = tuple((name, type(value), value) for name, value in bound.arguments.items())
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _once_per_arguments(func: Callable[..., Proof]) -> Callable[..., Proof]:
+    """Build each proof once per set of arguments (a :class:`Proof` is immutable).
+
+    The residuals are checked lazily (:attr:`Proof.status` is computed on first use and then
+    kept), so a theorem called again with the same arguments is neither rebuilt nor re-proved.
+    Calls with unhashable arguments (lists) are built afresh each time.
+    """
+    signature = inspect.signature(func)
+    built: dict[Hashable, Proof] = {}
+
+    @functools.wraps(func)
+    def theorem(*args: Any, **kwargs: Any) -> Proof:
+        key = _cache_key(signature, args, kwargs)
+        if key is None:
+            return func(*args, **kwargs)
+        if key not in built:
+            built[key] = func(*args, **kwargs)
+        return built[key]
+
+    theorem.cache_clear = built.clear  # type: ignore[attr-defined]
+    return theorem
+
+
 def register(theorem_id: str) -> Callable[[Callable[..., Proof]], Callable[..., Proof]]:
     """Decorator adding a theorem function to :data:`THEOREMS` under ``theorem_id``.
 
     The function must be callable with no arguments and return a :class:`Proof` whose
-    ``id`` is ``theorem_id``. Ids start with ``"thm-"`` and may be registered once.
+    ``id`` is ``theorem_id``. Ids start with ``"thm-"`` and may be registered once. The
+    registered function builds its proof once per set of (hashable) arguments and returns
+    the same :class:`Proof` afterwards, so a theorem is proved once per process however
+    many pages and tests ask for it; ``cache_clear()`` forgets the built proofs.
 
     Examples
     --------
     >>> from posenc_ref.symbolic import thm_shift
     >>> THEOREMS["thm-shift"] is thm_shift, thm_shift.theorem_id
     (True, 'thm-shift')
+    >>> thm_shift(4) is thm_shift(dims=4)
+    True
     """
     if not theorem_id.startswith("thm-"):
         raise ValueError(f"theorem_id: must start with 'thm-', got {theorem_id!r}")
 
     def decorate(func: Callable[..., Proof]) -> Callable[..., Proof]:
-        if theorem_id in THEOREMS and THEOREMS[theorem_id] is not func:
+        registered = THEOREMS.get(theorem_id)
+        if registered is not None and getattr(registered, "__wrapped__", None) is not func:
             raise ValueError(f"theorem_id: {theorem_id!r} is already registered")
-        THEOREMS[theorem_id] = func
-        func.theorem_id = theorem_id  # type: ignore[attr-defined]
-        return func
+        theorem = _once_per_arguments(func)
+        THEOREMS[theorem_id] = theorem
+        theorem.theorem_id = theorem_id  # type: ignore[attr-defined]
+        return theorem
 
     return decorate

@@ -1,11 +1,13 @@
 """Theorems about rotary position embedding (RoPE), proved with SymPy.
 
-RoPE rotates plane ``k`` of a query or key at position ``p`` counter-clockwise by
-``p·ω_k``. A plane is a pair of channels: ``(2k, 2k+1)`` in the ``interleaved`` layout
-(RoFormer, Meta LLaMA, GPT-J) and ``(k, k + d/2)`` in the ``half`` layout (GPT-NeoX,
-Hugging Face ``rotate_half``). Queries and keys are free real symbols, frequencies free
-positive symbols ``ω_k`` unless ``base`` is given. Like :mod:`.sinusoidal`, this module
-uses SymPy only.
+RoPE rotates plane ``k`` of a query or key at position ``p`` by the angle ``p·ω_k``:
+counter-clockwise in RoFormer, Meta LLaMA, GPT-J, GPT-NeoX and Hugging Face
+(``thm-rope-orientation``), clockwise in nanochat, which is the same model with sign-flipped
+weights (``thm-rope-clockwise``). A plane is a pair of channels: ``(2k, 2k+1)`` in the
+``interleaved`` layout (RoFormer, Meta LLaMA, GPT-J) and ``(k, k + d/2)`` in the ``half``
+layout (GPT-NeoX, Hugging Face ``rotate_half``). Queries and keys are free real symbols,
+frequencies free positive symbols ``ω_k`` unless ``base`` is given. Like :mod:`.sinusoidal`,
+this module uses SymPy only.
 """
 
 from __future__ import annotations
@@ -15,16 +17,31 @@ from typing import Any
 
 import sympy as sp
 
-from ._model import _check_d, _checked_tuple, _dims, _omegas, pair_block, rotation_matrix
-from ._proof import Proof, register
+from ._model import (
+    DEFAULT_DIMS,
+    _ccw,
+    _check_d,
+    _dims,
+    _layout_tuple,
+    _omegas,
+    m_pairs,
+    omega_i,
+    pair_block,
+    pair_i,
+    rotation_matrix,
+)
+from ._proof import Proof, differs, register
 
 __all__ = [
+    "ORIENTATIONS",
     "ROPE_LAYOUTS",
     "ROPE_THEOREM_IDS",
     "differs",
     "rope_matrix",
     "rope_permutation_matrix",
     "rope_planes",
+    "rope_sign_matrix",
+    "thm_rope_clockwise",
     "thm_rope_decay_bound",
     "thm_rope_layouts",
     "thm_rope_norm",
@@ -40,29 +57,19 @@ ROPE_THEOREM_IDS: tuple[str, ...] = (
     "thm-rope-norm",
     "thm-rope-layouts",
     "thm-rope-orientation",
+    "thm-rope-clockwise",
     "thm-rope-decay-bound",
 )
 """Ids of the RoPE theorems, in the order of the site."""
 
-DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
-
 m, n, theta = sp.symbols("m n theta", real=True)
 omega = sp.Symbol("omega", positive=True)
-# Any width d = 2M: planes i = 0 … M−1 with free frequencies and free query/key coordinates.
-m_pairs = sp.Symbol("M", integer=True, positive=True)
-pair_i = sp.Symbol("i", integer=True, nonnegative=True)
-omega_i = sp.IndexedBase("omega", positive=True)[pair_i]
 
 
 def _check_rope_layout(layout: Any) -> str:
     if layout not in ROPE_LAYOUTS:
         raise ValueError(f"layout: must be one of {ROPE_LAYOUTS}, got {layout!r}")
     return layout
-
-
-def _ccw(t: Any) -> sp.Matrix:
-    """The counter-clockwise rotation of the plane by ``t``."""
-    return sp.Matrix([[sp.cos(t), -sp.sin(t)], [sp.sin(t), sp.cos(t)]])
 
 
 def rope_planes(d: int, layout: str = "interleaved") -> tuple[tuple[int, int], ...]:
@@ -80,6 +87,11 @@ def rope_planes(d: int, layout: str = "interleaved") -> tuple[tuple[int, int], .
     return tuple((k, k + h) for k in range(h))
 
 
+ORIENTATIONS: tuple[str, ...] = ("ccw", "cw")
+"""Which way RoPE turns each plane: ``ccw`` by ``+pω`` (RoFormer, Meta, GPT-J, GPT-NeoX, HF),
+``cw`` by ``−pω`` (nanochat)."""
+
+
 def rope_matrix(
     p: Any,
     d: int,
@@ -87,11 +99,14 @@ def rope_matrix(
     layout: str = "interleaved",
     omegas: Sequence[Any] | None = None,
     base: Any = None,
+    orientation: str = "ccw",
 ) -> sp.Matrix:
     """The ``d × d`` matrix ``R_p`` RoPE applies at position ``p``.
 
     Plane ``k`` with channels ``(a, b)`` gets ``cos pω_k`` on the diagonal, ``−sin pω_k`` at
-    ``(a, b)`` and ``+sin pω_k`` at ``(b, a)``: a counter-clockwise turn by ``pω_k``.
+    ``(a, b)`` and ``+sin pω_k`` at ``(b, a)``: a counter-clockwise turn by ``pω_k``. With
+    ``orientation="cw"`` the two signs swap: the clockwise turn by ``pω_k``
+    (``thm-rope-clockwise``).
 
     Examples
     --------
@@ -105,14 +120,35 @@ def rope_matrix(
     [     0, sin(p/100),       0,  cos(p/100)]])
     """
     d = _check_d(d)
+    if orientation not in ORIENTATIONS:
+        raise ValueError(f"orientation: must be one of {ORIENTATIONS}, got {orientation!r}")
+    sign = 1 if orientation == "ccw" else -1
     ws = _omegas(d, omegas, base)
     p = sp.sympify(p)
     r = sp.zeros(d, d)
     for (a, b), w in zip(rope_planes(d, layout), ws, strict=True):
         r[a, a] = r[b, b] = sp.cos(p * w)
-        r[a, b] = -sp.sin(p * w)
-        r[b, a] = sp.sin(p * w)
+        r[a, b] = -sign * sp.sin(p * w)
+        r[b, a] = sign * sp.sin(p * w)
     return r
+
+
+def rope_sign_matrix(d: int, layout: str = "interleaved") -> sp.Matrix:
+    """``S = diag(±1)`` flipping the second channel of every plane.
+
+    ``diag(1, −1, 1, −1, …)`` in the interleaved layout, ``diag(1, …, 1, −1, …, −1)`` in the
+    half layout. ``S·R_p·S`` is the clockwise ``R_p`` (``thm-rope-clockwise``).
+
+    Examples
+    --------
+    >>> rope_sign_matrix(4).diagonal(), rope_sign_matrix(4, "half").diagonal()
+    (Matrix([[1, -1, 1, -1]]), Matrix([[1, 1, -1, -1]]))
+    """
+    d = _check_d(d)
+    sign = sp.eye(d)
+    for _, b in rope_planes(d, layout):
+        sign[b, b] = -1
+    return sign
 
 
 def rope_permutation_matrix(d: int) -> sp.Matrix:
@@ -139,32 +175,12 @@ def rope_permutation_matrix(d: int) -> sp.Matrix:
     return perm
 
 
-def differs(expr: Any) -> bool:
-    """True if ``expr`` (expression or matrix) is provably *not* identically zero.
-
-    A counterexample proves it: every free symbol is set to a small distinct rational
-    (positive, so that assumptions hold), and the value is evaluated to 50 digits. Returns
-    ``False`` when no entry is clearly non-zero at that point (which proves nothing).
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> x = sp.Symbol("x", real=True)
-    >>> differs(sp.sin(x) - x), differs(sp.sin(2 * x) - 2 * sp.sin(x) * sp.cos(x))
-    (True, False)
-    """
-    entries = list(expr) if isinstance(expr, sp.MatrixBase) else [sp.sympify(expr)]
-    symbols = sorted(set().union(*(e.free_symbols for e in entries)), key=str)
-    point = {x: sp.Rational(3 + 2 * j, 7 + 3 * j) for j, x in enumerate(symbols)}
-    return any(abs(sp.N(e.xreplace(point), 50)) > sp.Float("1e-30") for e in entries)
-
-
 def _vector(name: str, d: int) -> sp.Matrix:
     return sp.Matrix(sp.symbols(f"{name}_0:{d}", real=True))
 
 
 def _layouts(layouts: str | Iterable[str]) -> tuple[str, ...]:
-    return _checked_tuple(layouts, name="layouts", noun="layout", check=_check_rope_layout)
+    return _layout_tuple(layouts, _check_rope_layout)
 
 
 def _indexed_pair(name: str) -> sp.Matrix:
@@ -329,7 +345,7 @@ def thm_rope_layouts(dims: int | Iterable[int] = (4, 6, 8), *, base: Any = None)
 
 @register("thm-rope-orientation")
 def thm_rope_orientation() -> Proof:
-    """R4: every family turns each plane counter-clockwise by ``+pω_k``.
+    """R4: RoFormer, Meta, GPT-J, GPT-NeoX and Hugging Face turn each plane by ``+pω_k``.
 
     In words, for a plane ``(a, b)``: ``a' = a cos θ − b sin θ``, ``b' = b cos θ + a sin θ``
     with ``θ = pω_k``. This is what each family's code computes:
@@ -340,10 +356,12 @@ def thm_rope_orientation() -> Proof:
 
     The matrix ``[[cos θ, sin θ], [−sin θ, cos θ]]`` that some explainers write as the
     RoPE block is the clockwise turn, the transpose. With it the score becomes
-    ``⟨q, R_(m−n) k⟩``, the mirror image in the offset, not the score of a model trained
-    with RoPE. In the sinusoidal table's (sin, cos) order the shift block of thm-shift is
-    that clockwise matrix, so RoPE's ``R_p`` is the table's shift matrix at ``−p``: both
-    describe the point ``(cos pω, sin pω)`` turning counter-clockwise.
+    ``⟨q, R_(m−n) k⟩``, the mirror image in the offset: not what a checkpoint of these
+    families computes, although a model trained with the clockwise block from the start is
+    just as good (nanochat is one; ``thm-rope-clockwise``). In the sinusoidal table's
+    (sin, cos) order the shift block of thm-shift is that clockwise matrix, so RoPE's ``R_p``
+    is the table's shift matrix at ``−p``: both describe the point ``(cos pω, sin pω)``
+    turning counter-clockwise.
 
     Examples
     --------
@@ -402,6 +420,86 @@ def thm_rope_orientation() -> Proof:
     )
 
 
+@register("thm-rope-clockwise")
+def thm_rope_clockwise(
+    dims: int | Iterable[int] = DEFAULT_DIMS,
+    *,
+    layouts: str | Iterable[str] = ROPE_LAYOUTS,
+    base: Any = None,
+) -> Proof:
+    """R5: clockwise RoPE is counter-clockwise RoPE with sign-flipped weights.
+
+    In words: let ``R^cw_p`` turn every plane clockwise by ``pω_i`` (nanochat's
+    ``y1 = x1 cos + x2 sin``, ``y2 = −x1 sin + x2 cos``) and ``S`` flip the second channel of
+    every plane (:func:`rope_sign_matrix`). Then ``S² = I`` and ``S·R_p·S = R^cw_p``, so a model
+    trained with clockwise RoPE and weights ``(W_q, W_k)`` computes exactly the scores of
+    counter-clockwise RoPE with ``(S·W_q, S·W_k)``:
+    ``⟨R^cw_m q, R^cw_n k⟩ = ⟨R_m S q, R_n S k⟩``. Neither block is wrong; what changes the model
+    is mixing them: the same weights under the other convention give the mirrored score
+    ``⟨q, R_(m−n) k⟩`` instead of ``⟨q, R_(n−m) k⟩``.
+
+    Examples
+    --------
+    >>> proof = thm_rope_clockwise(4)
+    >>> proof.verify()
+    True
+    >>> proof.objects["S d=4 half"].diagonal()
+    Matrix([[1, 1, -1, -1]])
+    """
+    dims, layouts = _dims(dims), _layouts(layouts)
+    residuals: dict[str, Any] = {}
+    objects: dict[str, Any] = {}
+    for d in dims:
+        ws = _omegas(d, None, base)
+        q, k = _vector("q", d), _vector("k", d)
+        for layout in layouts:
+            sign = rope_sign_matrix(d, layout)
+
+            def ccw(t: Any, layout: str = layout, ws: Any = ws, d: int = d) -> sp.Matrix:
+                return rope_matrix(t, d, layout=layout, omegas=ws)
+
+            def cw(t: Any, layout: str = layout, ws: Any = ws, d: int = d) -> sp.Matrix:
+                return rope_matrix(t, d, layout=layout, omegas=ws, orientation="cw")
+
+            score_cw = (cw(m) * q).dot(cw(n) * k)
+            tag = f"d={d} {layout}"
+            residuals[f"{tag}: S² − I"] = sign * sign - sp.eye(d)
+            residuals[f"{tag}: R^cw_p − R_pᵀ"] = cw(m) - ccw(m).T
+            residuals[f"{tag}: S·R_p·S − R^cw_p"] = sign * ccw(m) * sign - cw(m)
+            residuals[f"{tag}: ⟨R^cw_m q, R^cw_n k⟩ − ⟨R_m Sq, R_n Sk⟩"] = score_cw - (
+                ccw(m) * sign * q
+            ).dot(ccw(n) * sign * k)
+            residuals[f"{tag}: ⟨R^cw_m q, R^cw_n k⟩ − ⟨q, R_(m−n) k⟩"] = score_cw - q.dot(
+                ccw(m - n) * k
+            )
+            residuals[f"{tag}: the same weights in the other convention change the scores"] = (
+                differs(score_cw - (ccw(m) * q).dot(ccw(n) * k))
+            )
+            objects[f"S d={d} {layout}"] = sign
+    # nanochat's apply_rotary_emb, written out for d = 4 (halves x1, x2; one angle per pair).
+    ws = sp.symbols("omega_0:2", positive=True)
+    x = _vector("x", 4)
+    cos, sin = [sp.cos(m * w) for w in ws], [sp.sin(m * w) for w in ws]
+    x1, x2 = x[:2], x[2:]
+    y1 = [x1[j] * cos[j] + x2[j] * sin[j] for j in range(2)]
+    y2 = [-x1[j] * sin[j] + x2[j] * cos[j] for j in range(2)]
+    nanochat = sp.Matrix([*y1, *y2])
+    residuals["nanochat apply_rotary_emb (half) − R^cw,half_p x"] = (
+        nanochat - rope_matrix(m, 4, layout="half", omegas=ws, orientation="cw") * x
+    )
+    residuals["nanochat apply_rotary_emb (half) − R^half_(−p) x"] = (
+        nanochat - rope_matrix(-m, 4, layout="half", omegas=ws) * x
+    )
+    objects["nanochat form d=4"] = nanochat
+    return Proof(
+        "thm-rope-clockwise",
+        "S·R_p·S = R^cw_p with S = diag(±1) flipping each plane's second channel: clockwise RoPE "
+        "with (W_q, W_k) scores exactly like counter-clockwise RoPE with (S·W_q, S·W_k)",
+        objects,
+        residuals,
+    )
+
+
 def _mean_cos(delta: int, d: int, base: Any) -> sp.Expr:
     ws = _omegas(d, None, base)
     return sp.Add(*[sp.cos(delta * w) for w in ws]) / (d // 2)
@@ -409,7 +507,7 @@ def _mean_cos(delta: int, d: int, base: Any) -> sp.Expr:
 
 @register("thm-rope-decay-bound")
 def thm_rope_decay_bound(sizes: int | Iterable[int] = (2, 3, 4, 6)) -> Proof:
-    """R5: RoFormer's long-term decay is the decay of an upper bound, not of the score.
+    """R6: RoFormer's long-term decay is the decay of an upper bound, not of the score.
 
     In words: writing plane ``i`` of ``q`` and ``k`` as complex numbers ``u_i, v_i``, the
     score at offset ``Δ = n − m`` is ``Re Σ_i h_i z_i`` with ``h_i = conj(u_i)·v_i`` and

@@ -13,9 +13,9 @@ from typing import Any
 
 import sympy as sp
 
-from ._model import _check_d
+from ._model import _ccw, _check_d, _exact_number
 from ._proof import Proof, register
-from .rope import _ccw, rope_matrix
+from .rope import rope_matrix
 
 __all__ = [
     "SCALING_KINDS",
@@ -49,13 +49,6 @@ half = sp.Symbol("M", integer=True, positive=True)  # d = 2M pairs' worth of cha
 k = sp.Symbol("k", integer=True, nonnegative=True)
 
 
-def _exact(x: Any) -> sp.Expr:
-    """A number as an exact SymPy number (floats by their decimal text: 500000.0 -> 500000)."""
-    if isinstance(x, float):
-        return sp.Rational(repr(x))
-    return sp.sympify(x)
-
-
 def yarn_correction_dim(rotations: Any, d: Any, base: Any, original: Any) -> sp.Expr:
     """YaRN's correction dimension: ``d·ln(L0 / (2π·β)) / (2·ln base)``.
 
@@ -67,8 +60,8 @@ def yarn_correction_dim(rotations: Any, d: Any, base: Any, original: Any) -> sp.
     >>> yarn_correction_dim(32, 128, 1000000, 32768)
     64*log(512/pi)/log(1000000)
     """
-    b, trained = _exact(base), _exact(original)
-    return _exact(d) * sp.log(trained / (2 * sp.pi * _exact(rotations))) / (2 * sp.log(b))
+    b, trained, turns = _exact_number(base), _exact_number(original), _exact_number(rotations)
+    return _exact_number(d) * sp.log(trained / (2 * sp.pi * turns)) / (2 * sp.log(b))
 
 
 def scaled_omegas(
@@ -98,13 +91,14 @@ def scaled_omegas(
     d = _check_d(d)
     if kind not in SCALING_KINDS:
         raise ValueError(f"kind: must be one of {SCALING_KINDS}, got {kind!r}")
-    b, sf = _exact(base), _exact(factor)
+    b, sf = _exact_number(base), _exact_number(factor)
     omegas = [b ** sp.Rational(-2 * i, d) for i in range(d // 2)]
     if kind == "linear":
         return tuple(w / sf for w in omegas)
-    trained = _exact(original_max_positions)
+    trained = _exact_number(original_max_positions)
     if kind == "dynamic":
-        cur = sp.Max(_exact(seq_len if seq_len is not None else original_max_positions), trained)
+        current = seq_len if seq_len is not None else original_max_positions
+        cur = sp.Max(_exact_number(current), trained)
         kap = sf * cur / trained - (sf - 1)
         return tuple(
             sp.simplify(w * kap ** sp.Rational(-2 * i, d - 2)) for i, w in enumerate(omegas)
@@ -122,7 +116,7 @@ def scaled_omegas(
             ramp = sp.Min(sp.Max((i - lo) / (hi - lo), 0), 1)
             out.append(w / sf * ramp + w * (1 - ramp))
         return tuple(out)
-    lf, hf = _exact(low_freq_factor), _exact(high_freq_factor)
+    lf, hf = _exact_number(low_freq_factor), _exact_number(high_freq_factor)
     out = []
     for w in omegas:
         wavelength = 2 * sp.pi / w
@@ -269,7 +263,7 @@ def thm_yarn_correction_range() -> Proof:
     c = yarn_correction_dim(beta, d, base_sym, length)
     turns = length * sp.exp(-2 * c / d * sp.log(base_sym)) / (2 * sp.pi)
     residuals = {
-        "L0·ω_c/(2π) − β": sp.simplify(turns) - beta,
+        "L0·ω_c/(2π) − β": turns - beta,
         "dc/dβ + d/(2β ln B)": sp.diff(c, beta) + d / (2 * beta * sp.log(base_sym)),
     }
     return Proof(

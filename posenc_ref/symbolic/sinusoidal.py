@@ -1,4 +1,4 @@
-"""Theorems T1–T6 about the sinusoidal encoding, proved with SymPy.
+"""Theorems T1–T7 about the sinusoidal encoding, proved with SymPy.
 
 Each ``thm_*`` function builds its statement symbolically and returns a
 :class:`~posenc_ref.symbolic.Proof`; ``proof.verify()`` is ``True`` only when every
@@ -16,22 +16,28 @@ from typing import Any
 import sympy as sp
 
 from ._model import (
+    DEFAULT_DIMS,
     LAYOUTS,
+    _ccw,
     _check_layout,
-    _checked_tuple,
     _dims,
+    _layout_tuple,
     _omegas,
+    _sum_pairs,
     layout_permutation,
+    m_pairs,
+    omega_i,
     pair_block,
     pe_vector,
     rotation_matrix,
 )
-from ._proof import Proof, register
+from ._proof import Proof, differs, register
 
 __all__ = [
     "THEOREM_IDS",
     "thm_dot",
     "thm_group",
+    "thm_isometry",
     "thm_norm",
     "thm_shift",
     "thm_sin_only",
@@ -43,33 +49,18 @@ THEOREM_IDS: tuple[str, ...] = (
     "thm-group",
     "thm-dot",
     "thm-norm",
+    "thm-isometry",
     "thm-sin-only",
     "thm-wavelengths",
 )
 """Ids of the theorems in this module, in the order of the site."""
 
-DEFAULT_DIMS: tuple[int, ...] = (2, 4, 6, 8)
-
 p, q, k, a, b, delta = sp.symbols("p q k a b Delta", real=True)
 omega = sp.Symbol("omega", positive=True)
-# Any width d = 2m: pairs i = 0 … m−1 with free positive frequencies ω[i].
-m_pairs = sp.Symbol("m", integer=True, positive=True)
-pair_i = sp.Symbol("i", integer=True, nonnegative=True)
-omega_i = sp.IndexedBase("omega", positive=True)[pair_i]
-
-
-def _sum_pairs(term: Any) -> sp.Sum:
-    """Σ_{i=0}^{m−1} term: a sum over all pairs of a width d = 2m left symbolic."""
-    return sp.Sum(term, (pair_i, 0, m_pairs - 1))
 
 
 def _layouts(layouts: str | Iterable[str]) -> tuple[str, ...]:
-    return _checked_tuple(layouts, name="layouts", noun="layout", check=_check_layout)
-
-
-def _ccw(t: Any) -> sp.Matrix:
-    """Standard counter-clockwise rotation of the plane by angle ``t``."""
-    return sp.Matrix([[sp.cos(t), -sp.sin(t)], [sp.sin(t), sp.cos(t)]])
+    return _layout_tuple(layouts, _check_layout)
 
 
 def _pair(x: Any, w: Any = omega) -> sp.Matrix:
@@ -233,14 +224,14 @@ def thm_dot(
     residuals: dict[str, Any] = {
         "pair (any ω): sin(ωp)sin(ωq) + cos(ωp)cos(ωq) − cos(ω(p−q))": _pair(p).dot(_pair(q))
         - sp.cos(omega * (p - q)),
-        "any d = 2m: Σ_i [sin sin + cos cos] − Σ_i cos(ω_i (p−q))": _sum_pairs(
+        "any d = 2M: Σ_i [sin sin + cos cos] − Σ_i cos(ω_i (p−q))": _sum_pairs(
             _pair(p, omega_i).dot(_pair(q, omega_i))
         )
         - _sum_pairs(sp.cos(omega_i * (p - q))),
-        "any d = 2m: f(Δ) − f(−Δ)": _sum_pairs(sp.cos(omega_i * delta))
+        "any d = 2M: f(Δ) − f(−Δ)": _sum_pairs(sp.cos(omega_i * delta))
         - _sum_pairs(sp.cos(omega_i * -delta)),
     }
-    objects: dict[str, Any] = {}
+    objects: dict[str, Any] = {"f(Δ), any d = 2M": _sum_pairs(sp.cos(omega_i * delta))}
     for d in dims:
         ws = _omegas(d, None, base)
         f = sum((sp.cos(w * delta) for w in ws), sp.Integer(0))
@@ -282,7 +273,7 @@ def thm_norm(
     dims, layouts = _dims(dims), _layouts(layouts)
     residuals: dict[str, Any] = {
         "pair (any ω): sin²(ωp) + cos²(ωp) − 1": _pair(p).dot(_pair(p)) - 1,
-        "any d = 2m: Σ_i [sin²(ω_i p) + cos²(ω_i p)] − d/2": _sum_pairs(
+        "any d = 2M: Σ_i [sin²(ω_i p) + cos²(ω_i p)] − d/2": _sum_pairs(
             _pair(p, omega_i).dot(_pair(p, omega_i))
         )
         - (2 * m_pairs) / 2,
@@ -293,6 +284,159 @@ def thm_norm(
             v = pe_vector(p, d, layout=layout, omegas=ws)
             residuals[f"d={d} {layout}: |PE(p)|² − d/2"] = v.dot(v) - sp.Rational(d, 2)
     return Proof("thm-norm", "|PE(p)|² = d/2 for every position p", {}, residuals)
+
+
+@register("thm-isometry")
+def thm_isometry(sizes: int | Iterable[int] = (2, 3)) -> Proof:
+    """T5: if ``PE(p)·PE(q)`` depends only on ``p − q``, the shift is an isometry: circles.
+
+    In words, for any code ``PE`` on positions ``p = 0, 1, 2, …`` (no negative positions, no
+    boundedness assumed) with ``PE(p)·PE(q) = f(p − q)``:
+
+    1. The Gram matrix of ``PE(1), …, PE(N)`` equals that of ``PE(0), …, PE(N−1)``, so
+       ``⟨Σ a_p PE(p+1), Σ b_q PE(q+1)⟩ = ⟨Σ a_p PE(p), Σ b_q PE(q)⟩`` for all coefficients:
+       ``PE(p) ↦ PE(p+1)`` extends to a well-defined linear map ``M`` of ``V = span PE`` (a
+       combination that vanishes stays zero) that preserves inner products, an orthogonal map
+       of ``V``.
+    2. An orthogonal map of a real space has, in an orthonormal basis, ``2 × 2`` blocks and
+       ``±1`` entries on the diagonal (linear algebra, not re-proved here); each ``2 × 2``
+       orthogonal block with determinant 1 is a rotation ``B(θ)``, one with determinant
+       ``−1`` a reflection with eigenvalues ``±1``.
+    3. ``PE(p) = M^p PE(0)``, and the orbit of a rotation block is a point turning on a
+       circle: ``B(θ)·r(cos(θp + φ), sin(θp + φ)) = r(cos(θ(p+1) + φ), sin(θ(p+1) + φ))``;
+       eigenvalue ``1`` gives a constant, ``−1`` an alternating ``(−1)^p`` coordinate, whose
+       products also depend on ``p − q`` only.
+    4. Nothing more is forced: any radii ``r_j``, phases ``φ_j``, frequencies ``θ_j`` and
+       any rotation of the coordinates give ``PE(p)·PE(q) = Σ_j r_j² cos(θ_j (p − q))``.
+
+    Counterexamples show what the assumption adds to a linear shift alone:
+    ``(sin p, sin p + cos p)`` shifts linearly but traces an ellipse, and ``ρ^p`` (``0 < ρ < 1``)
+    shifts linearly but decays; neither has a dot product that depends on ``p − q`` only.
+    xPos keeps a decay on purpose by scaling queries by ``ζ^m`` and keys by ``ζ^(−n)``, which
+    makes the score ``ζ^(m−n)⟨q, B((n−m)ω) k⟩``, again a function of the offset.
+
+    Parameters
+    ----------
+    sizes
+        Numbers of positions ``N`` for the Gram-matrix statement.
+
+    Examples
+    --------
+    >>> proof = thm_isometry(sizes=2)
+    >>> proof.verify()
+    True
+    >>> proof.objects["rotation block from BᵀB = I, det B = 1"]
+    Matrix([
+    [cos(t), -sin(t)],
+    [sin(t),  cos(t)]])
+    """
+    sizes = _positive_ints(sizes, "sizes")
+    f = sp.Function("f")
+    residuals: dict[str, Any] = {}
+    for size in sizes:
+        coeff_a = sp.symbols(f"a_0:{size}", real=True)
+        coeff_b = sp.symbols(f"b_0:{size}", real=True)
+        # ⟨PE(p + s), PE(q + s)⟩ = f((p + s) − (q + s)): the Gram matrix of N rows from row s.
+        gram = sp.Matrix(size, size, lambda i, j: f(i - j))
+        shifted = sp.Matrix(size, size, lambda i, j: f((i + 1) - (j + 1)))
+        a_vec, b_vec = sp.Matrix(coeff_a), sp.Matrix(coeff_b)
+        residuals[f"N={size}: Gram(PE(1…N)) − Gram(PE(0…N−1))"] = shifted - gram
+        residuals[f"N={size}: ⟨Σa_p PE(p+1), Σb_q PE(q+1)⟩ − ⟨Σa_p PE(p), Σb_q PE(q)⟩"] = (
+            a_vec.T * shifted * b_vec - a_vec.T * gram * b_vec
+        )
+    # An orthonormal first column (cos t, sin t) fixes the second one up to the determinant.
+    t, theta, phi, radius = sp.symbols("t theta phi r", real=True)
+    x12, x22 = sp.symbols("x_12 x_22", real=True)
+    blocks: dict[int, sp.Matrix] = {}
+    for det in (1, -1):
+        eqs = [sp.cos(t) * x12 + sp.sin(t) * x22, sp.cos(t) * x22 - sp.sin(t) * x12 - det]
+        # linsolve leaves the factor 1/(cos² t + sin² t) in place: the checker has to remove it.
+        ((col_top, col_bottom),) = sp.linsolve(eqs, [x12, x22])
+        blocks[det] = sp.Matrix([[sp.cos(t), col_top], [sp.sin(t), col_bottom]])
+    lam = sp.Symbol("lambda")
+    residuals["BᵀB = I, det B = 1: B − B(t) (a rotation)"] = blocks[1] - _ccw(t)
+    residuals["BᵀB = I, det B = −1: B − [[cos t, sin t], [sin t, −cos t]]"] = blocks[
+        -1
+    ] - sp.Matrix([[sp.cos(t), sp.sin(t)], [sp.sin(t), -sp.cos(t)]])
+    reflection_poly = (lam * sp.eye(2) - blocks[-1]).det(method="berkowitz")
+    residuals["det B = −1: characteristic polynomial − (λ² − 1), eigenvalues ±1"] = (
+        reflection_poly - (lam**2 - 1)
+    )
+
+    def circle(x: Any, th: Any = theta, ph: Any = phi, r: Any = radius) -> sp.Matrix:
+        return r * sp.Matrix([sp.cos(th * x + ph), sp.sin(th * x + ph)])
+
+    residuals["orbit: B(θ)·c(p) − c(p+1), c(p) = r(cos(θp + φ), sin(θp + φ))"] = _ccw(
+        theta
+    ) * circle(p) - circle(p + 1)
+    residuals["orbit: |c(p)|² − r² (a circle)"] = circle(p).dot(circle(p)) - radius**2
+    pi, qi = sp.symbols("p q", integer=True)
+    residuals["eigenvalue −1: (−1)^p (−1)^q − (−1)^(p−q)"] = (-1) ** pi * (-1) ** qi - (-1) ** (
+        pi - qi
+    )
+    # Two circles with free radii, phases and frequencies, mixed by a rotation Q of the basis.
+    r1, r2, f1, f2, t1, t2 = sp.symbols("r_1 r_2 phi_1 phi_2 theta_1 theta_2", real=True)
+    alpha = sp.Symbol("alpha", real=True)
+
+    def code(x: Any) -> sp.Matrix:
+        u = sp.Matrix([*circle(x, t1, f1, r1), *circle(x, t2, f2, r2)])
+        mix = sp.eye(4)
+        mix[0, 0], mix[0, 2], mix[2, 0], mix[2, 2] = (
+            sp.cos(alpha),
+            -sp.sin(alpha),
+            sp.sin(alpha),
+            sp.cos(alpha),
+        )
+        return mix * u
+
+    residuals["any r_j, φ_j, θ_j, any rotation Q: (Qu(p))·(Qu(q)) − Σ r_j² cos(θ_j(p−q))"] = (
+        code(p).dot(code(q)) - r1**2 * sp.cos(t1 * (p - q)) - r2**2 * sp.cos(t2 * (p - q))
+    )
+    # Counterexamples: a linear shift alone allows ellipses and decay.
+    ellipse = sp.Matrix([sp.sin(p), sp.sin(p) + sp.cos(p)])
+    skew = sp.Matrix([[1, 0], [1, 1]])
+    residuals["ellipse (sin p, sin p + cos p): E(p+k) − C·B(k)ᵀ·C⁻¹·E(p)"] = (
+        ellipse.subs(p, p + k) - skew * _ccw(k).T * skew.inv() * ellipse
+    )
+    ellipse_dot = ellipse.dot(ellipse.subs(p, q))
+    residuals["ellipse: E(p)·E(q) is not a function of p − q"] = differs(
+        ellipse_dot - ellipse_dot.subs({p: p + 1, q: q + 1})
+    )
+    rho = 1 / (1 + sp.Symbol("beta", positive=True))  # any 0 < ρ < 1
+    decay_dot = rho**p * rho**q
+    residuals["decay ρ^p: ρ^(p+1) − ρ·ρ^p (a linear shift)"] = rho ** (p + 1) - rho * rho**p
+    residuals["decay ρ^p: ρ^p·ρ^q at (1, 1) is below its value at (0, 0)"] = bool(
+        sp.factor(decay_dot.subs({p: 1, q: 1}) - decay_dot.subs({p: 0, q: 0})).is_negative
+    )
+    zeta, m, n = sp.Symbol("zeta", positive=True), *sp.symbols("m n", real=True)
+    qv = sp.Matrix(sp.symbols("q_a q_b", real=True))
+    kv = sp.Matrix(sp.symbols("k_a k_b", real=True))
+    xpos_score = (zeta**m * _ccw(m * omega) * qv).dot(zeta ** (-n) * _ccw(n * omega) * kv)
+    residuals["xPos: ⟨ζ^m B(mω)q, ζ^(−n) B(nω)k⟩ − ζ^(m−n)⟨q, B((n−m)ω)k⟩"] = xpos_score - zeta ** (
+        m - n
+    ) * qv.dot(_ccw((n - m) * omega) * kv)
+    objects: dict[str, Any] = {
+        "rotation block from BᵀB = I, det B = 1": sp.trigsimp(blocks[1]),
+        "reflection block from BᵀB = I, det B = −1": sp.trigsimp(blocks[-1]),
+        "dot product of two free circles": r1**2 * sp.cos(t1 * (p - q))
+        + r2**2 * sp.cos(t2 * (p - q)),
+        "ellipse: E(p)·E(q)": sp.simplify(ellipse_dot),
+    }
+    return Proof(
+        "thm-isometry",
+        "if PE(p)·PE(q) depends only on p − q (p, q ≥ 0), the shift is an isometry of span PE: "
+        "up to an orthogonal change of basis, circles r_j(cos(θ_j p + φ_j), sin(θ_j p + φ_j)) "
+        "plus constant or (−1)^p coordinates, with r_j, φ_j, θ_j and the order free",
+        objects,
+        residuals,
+    )
+
+
+def _positive_ints(values: int | Iterable[int], name: str) -> tuple[int, ...]:
+    out = (values,) if isinstance(values, int) else tuple(values)
+    if not out or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in out):
+        raise ValueError(f"{name}: need positive ints, got {values!r}")
+    return out
 
 
 def _scalar_only(func: type[sp.Function]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -376,7 +520,7 @@ def _vector_only(func: type[sp.Function], m: int) -> tuple[dict[str, Any], dict[
 
 @register("thm-sin-only")
 def thm_sin_only(vector_sizes: int | Iterable[int] = (1, 2, 3)) -> Proof:
-    """T5: sines alone (or cosines alone) admit no position-independent shift map.
+    """T6: sines alone (or cosines alone) admit no position-independent shift map.
 
     In words: there is no number ``c`` independent of ``p`` with
     ``sin(ω(p+k)) = c·sin(ωp)`` for all ``p`` unless ``sin(kω) = 0``: at ``p = 0`` the
@@ -428,7 +572,7 @@ def thm_sin_only(vector_sizes: int | Iterable[int] = (1, 2, 3)) -> Proof:
 
 @register("thm-wavelengths")
 def thm_wavelengths(dims: int | Iterable[int] = (4, 8, 512)) -> Proof:
-    """T6: wavelengths grow geometrically from ``2π`` to ``2π·base^((d−2)/d)``.
+    """T7: wavelengths grow geometrically from ``2π`` to ``2π·base^((d−2)/d)``.
 
     In words: with ``ω_i = base^(−2i/d)`` the wavelengths ``λ_i = 2π/ω_i =
     2π·base^(2i/d)`` form a geometric progression with ratio ``base^(2/d)``, from
