@@ -18,10 +18,10 @@ SymPy only; the NumPy side is :mod:`posenc_ref.alternatives`.
 
 from __future__ import annotations
 
-from itertools import permutations
 from typing import Any
 
 import sympy as sp
+from sympy.utilities.iterables import permutations
 
 from ._proof import Proof, register
 from .rope import differs
