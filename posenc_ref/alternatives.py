@@ -1,6 +1,6 @@
 r"""Other position schemes in NumPy: ALiBi's bias, T5's buckets, xPos's scaling.
 
-The [Alternatives and lineage](../alternatives.md) page compares the sinusoidal encoding with the
+The *Alternatives and lineage* page of the documentation compares the sinusoidal encoding with the
 schemes that followed it. Three of them are small closed-form functions of the positions; they
 are implemented here so that the page's claims about them run as code:
 

@@ -1,6 +1,6 @@
 """Theorems about the schemes around the sinusoidal encoding: ALiBi, T5, xPos, and no encoding.
 
-The [Alternatives and lineage](../alternatives.md) and [In a model](../in-the-model.md) pages
+The *Alternatives and lineage* and *Where the encoding sits in a model* pages of the documentation
 state what each scheme's formula implies; this module proves those statements with SymPy:
 
 - :func:`thm_alibi_relative`: ALiBi's bias depends on the offset only, and the code's bias
