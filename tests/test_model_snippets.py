@@ -55,7 +55,8 @@ def test_torch_snippet_lines_are_the_transcribed_ones():
         "angle = positions.to(torch.float64).unsqueeze(-1) * omega",
         "pairs = torch.stack((torch.sin(angle), torch.cos(angle)), dim=-1)",
         "return pairs.flatten(-2).to(torch.float32)",
-        "x = self.embed(tokens) * math.sqrt(self.d_model) + self.pe[position_ids]",
+        "x = self.embed(tokens) * math.sqrt(self.d_model)",
+        "x = x + self.pe[position_ids]",
         "return (mask.cumsum(-1) - 1).clamp(min=0) * mask",
     ):
         assert line in TORCH_CODE, line
@@ -91,7 +92,8 @@ def test_position_ids_from_mask_in_numpy():
 
 def test_jax_snippet_lines_are_the_transcribed_ones():
     for line in (
-        "omega = jnp.asarray(base ** (-np.arange(0, d_model, 2) / d_model), dtype=jnp.float32)",
+        "freq = base ** (-np.arange(0, d_model, 2) / d_model)",
+        "omega = jnp.asarray(freq, dtype=jnp.float32)",
         "angle = jnp.asarray(positions, dtype=jnp.float32)[..., None] * omega",
         "pairs = jnp.stack([jnp.sin(angle), jnp.cos(angle)], axis=-1)",
         "return pairs.reshape(*angle.shape[:-1], d_model)",
@@ -117,7 +119,8 @@ def float32_angle_bound(positions: np.ndarray, d_model: int, function_error: flo
 @pytest.mark.parametrize("d_model", [4, 64, 512])
 def test_jax_arithmetic_in_numpy(d_model):
     positions = np.arange(2**14)
-    omega = np.asarray(10000.0 ** (-np.arange(0, d_model, 2) / d_model), dtype=np.float32)
+    freq = 10000.0 ** (-np.arange(0, d_model, 2) / d_model)
+    omega = np.asarray(freq, dtype=np.float32)
     angle = np.asarray(positions, dtype=np.float32)[..., None] * omega  # float32 product
     assert angle.dtype == np.float32
     # sin and cos of the float32 angle, evaluated exactly enough (float64) to see the angle error

@@ -114,7 +114,7 @@ def ladder_rotation() -> Figure:
         start = TURN_FROM * omega[i]
         arc = np.linspace(start, start + TURN_BY * omega[i], 100)
         ax.plot(0.3 * np.cos(arc), 0.3 * np.sin(arc), color="crimson", linewidth=1)
-        for row, color, label in ((0, "tab:blue", "p"), (1, "crimson", "p+k")):
+        for row, color in ((0, "tab:blue"), (1, "crimson")):
             x, y = table[row, c_col], table[row, s_col]
             ax.annotate(
                 "",
@@ -122,7 +122,6 @@ def ladder_rotation() -> Figure:
                 xytext=(0, 0),
                 arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.8},
             )
-            ax.text(1.08 * x, 1.08 * y, f"${label}$", color=color, fontsize=FONT, ha="center")
         ax.set_title(rf"$i = {i}$: $k\,\omega_{i} = {TURN_BY * omega[i]:.2f}$ rad", fontsize=FONT)
         ax.set_aspect("equal")
         ax.set_xlim(-1.3, 1.3)
