@@ -3,6 +3,8 @@
 Collected: fenced ```pycon blocks (doctests: ``>>>`` prompts and their expected output) and
 ```python blocks (a block that starts with ``>>>`` is a doctest, any other block is executed).
 Blocks of one page share a namespace, in page order. Any other fence language is not run.
+``<!-- skip: start if(...) -->`` … ``<!-- skip: end -->`` skips the blocks between them when the
+condition holds (used for the PyTorch and JAX snippets, which need a framework the tests may lack).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 import numpy as np
 from sybil import Sybil
 from sybil.parsers.abstract.codeblock import PythonDocTestOrCodeBlockParser
-from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
+from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
 
 # Build-time code (MkDocs hooks) is not a test module; never import it during the test run.
 # This file itself is skipped by --doctest-modules: tests/conftest.py has the same module name.
@@ -44,6 +46,7 @@ pytest_collect_file = Sybil(
     parsers=[
         PythonCodeBlockParser(doctest_optionflags=OPTIONFLAGS),
         PyconCodeBlockParser(doctest_optionflags=OPTIONFLAGS),
+        SkipParser(),
     ],
     patterns=["*.md"],
     path=".",

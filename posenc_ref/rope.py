@@ -167,6 +167,7 @@ def apply_rope(
     *,
     base: float = 10000.0,
     layout: str = "interleaved",
+    rotary_dim: int | None = None,
 ) -> np.ndarray:
     r"""Rotate head vectors by their positions: RoPE.
 
@@ -184,6 +185,13 @@ def apply_rope(
     layout : {"interleaved", "half"}, default "interleaved"
         ``"interleaved"``: planes ``(2i, 2i+1)`` (RoFormer, Meta LLaMA, GPT-J).
         ``"half"``: planes ``(i, i + d/2)`` (GPT-NeoX, Hugging Face ``rotate_half``).
+    rotary_dim : int or None, default None
+        Partial rotary: rotate only the first ``rotary_dim`` channels of each row, as a RoPE of
+        width ``rotary_dim`` (planes and frequencies :math:`\text{base}^{-2i/r}` of that width,
+        ``layout`` applied inside those channels), and pass the other channels through
+        unchanged. ``None`` rotates all ``d_head`` channels. Hugging Face computes it as
+        ``int(head_dim * partial_rotary_factor)``, GPT-NeoX as ``int(head_dim * rotary_pct)``;
+        GPT-J calls it ``rotary_dim``. A positive even integer ``<= d_head``.
 
     Returns
     -------
@@ -220,6 +228,15 @@ def apply_rope(
     array([[0.5403, 0.8415, 0.    , 0.    ]])
     >>> apply_rope(x, [1], layout="half").round(4)
     array([[0.5403, 0.    , 0.8415, 0.    ]])
+
+    Partial rotary: with ``rotary_dim=2`` only channels 0 and 1 turn (as a RoPE of width 2, so at
+    frequency 1); channels 2 and 3 come back unchanged:
+
+    >>> x = np.array([[1.0, 0.0, 1.0, 0.0]])
+    >>> apply_rope(x, [1], rotary_dim=2).round(4)
+    array([[0.5403, 0.8415, 1.    , 0.    ]])
+    >>> bool(np.array_equal(apply_rope(x, [1], rotary_dim=4), apply_rope(x, [1])))
+    True
     """
     arr = _check_x(x)
     lay = check_rope_layout(layout)
@@ -229,9 +246,22 @@ def apply_rope(
             f"positions must give one position per row of x: x has n = {arr.shape[-2]} rows "
             f"(axis -2), positions has {pos.shape[0]}"
         )
-    cos, sin = rope_pairs(pos, arr.shape[-1], base=base)
-    a, b = _layout.components(arr.astype(np.float64), lay)
-    return _layout.merge(a * cos - b * sin, b * cos + a * sin, lay).astype(arr.dtype)
+    d_head = arr.shape[-1]
+    rot = d_head
+    if rotary_dim is not None:
+        rot = check_int(rotary_dim, "rotary_dim", rule="None or a positive even integer <= d_head")
+        if rot <= 0 or rot % 2 or rot > d_head:
+            raise ValueError(
+                f"rotary_dim must be None or a positive even integer <= d_head = {d_head} (the "
+                f"rotated channels form planes of two); got {rot}"
+            )
+    cos, sin = rope_pairs(pos, rot, base=base)
+    a, b = _layout.components(arr[..., :rot].astype(np.float64), lay)
+    rotated = _layout.merge(a * cos - b * sin, b * cos + a * sin, lay).astype(arr.dtype)
+    if rot == d_head:
+        return rotated
+    # The channels past rotary_dim carry no position: returned bit for bit.
+    return np.concatenate([rotated, arr[..., rot:]], axis=-1)
 
 
 def apply_cache(

@@ -16,7 +16,15 @@ import numpy as np
 import pytest
 
 import posenc_ref as pe
-from posenc_ref import conventions, grid2d, identification, precision, rope, rope_identification
+from posenc_ref import (
+    alternatives,
+    conventions,
+    grid2d,
+    identification,
+    precision,
+    rope,
+    rope_identification,
+)
 from posenc_ref import rope_scaling as rs
 
 LLAMA = rs.RopeScaling("llama3", 8.0, original_max_positions=8192)
@@ -149,6 +157,27 @@ CALLS = {
         rope.apply_rope,
         {"x": X, "positions": [0, 5], "base": 500.0, "layout": "half"},
         {"positions": "positions", "base": "real", "layout": "choice"},
+    ),
+    "apply_rope partial": (
+        rope.apply_rope,
+        {"x": X, "positions": [0, 5], "rotary_dim": 2},
+        {"rotary_dim": "int"},
+    ),
+    "alibi_slopes": (alternatives.alibi_slopes, {"n_heads": 6}, {"n_heads": "int"}),
+    "alibi_bias": (
+        alternatives.alibi_bias,
+        {"query_positions": 4, "key_positions": 4, "n_heads": 2},
+        {"query_positions": "positions", "key_positions": "positions", "n_heads": "int"},
+    ),
+    "t5_bucket": (
+        alternatives.t5_bucket,
+        {"relative_position": [-3, 0, 9], "bidirectional": True, "num_buckets": 32},
+        {"bidirectional": "flag", "num_buckets": "int", "max_distance": "int"},
+    ),
+    "xpos_scale": (
+        alternatives.xpos_scale,
+        {"positions": [0, 512], "d_head": 4, "gamma": 0.4, "scale_base": 512.0},
+        {"positions": "positions", "d_head": "int", "gamma": "real", "scale_base": "real"},
     ),
     "apply_cache": (
         rope.apply_cache,
@@ -295,7 +324,11 @@ EXEMPT = {
 
 
 # Arguments for which None is a valid value (it means "not given").
-OPTIONAL = {("identify_rope_cache", "positions"), ("identify_rope_cache", "base")}
+OPTIONAL = {
+    ("identify_rope_cache", "positions"),
+    ("identify_rope_cache", "base"),
+    ("apply_rope partial", "rotary_dim"),
+}
 
 
 def _sweep():
@@ -339,7 +372,17 @@ def _flat(result):
 
 
 def _public_callables():
-    modules = [pe, conventions, grid2d, identification, precision, rope, rope_identification, rs]
+    modules = [
+        pe,
+        alternatives,
+        conventions,
+        grid2d,
+        identification,
+        precision,
+        rope,
+        rope_identification,
+        rs,
+    ]
     found = {}
     for module in modules:
         for name in module.__all__:

@@ -19,7 +19,13 @@ Examples
 >>> symbolic.SCALING_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
 ('thm-pi-interpolation', 'thm-ntk-endpoints', 'thm-dynamic-ntk', 'thm-yarn-correction-range',
  'thm-llama3-continuous')
+>>> symbolic.ROPE_DERIVATION_THEOREM_IDS
+('thm-rope-derived', 'thm-partial-rotary')
+>>> symbolic.LINEAGE_THEOREM_IDS  # doctest: +NORMALIZE_WHITESPACE
+('thm-alibi-relative', 'thm-t5-buckets', 'thm-xpos-excluded', 'thm-permutation-equivariance',
+ 'thm-causal-counting')
 >>> ids = symbolic.THEOREM_IDS + symbolic.ROPE_THEOREM_IDS + symbolic.SCALING_THEOREM_IDS
+>>> ids += symbolic.ROPE_DERIVATION_THEOREM_IDS + symbolic.LINEAGE_THEOREM_IDS
 >>> sorted(ids) == sorted(symbolic.THEOREMS)
 True
 >>> proof = symbolic.THEOREMS["thm-norm"]()
@@ -45,6 +51,15 @@ from ._model import (
     wavelengths,
 )
 from ._proof import THEOREMS, Proof, differs, is_zero, register
+from .lineage import (
+    LINEAGE_THEOREM_IDS,
+    t5_bucket_starts,
+    thm_alibi_relative,
+    thm_causal_counting,
+    thm_permutation_equivariance,
+    thm_t5_buckets,
+    thm_xpos_excluded,
+)
 from .rope import (
     ORIENTATIONS,
     ROPE_LAYOUTS,
@@ -59,6 +74,12 @@ from .rope import (
     thm_rope_norm,
     thm_rope_orientation,
     thm_rope_relative,
+)
+from .rope_derivation import (
+    ROPE_DERIVATION_THEOREM_IDS,
+    partial_rope_matrix,
+    thm_partial_rotary,
+    thm_rope_derived,
 )
 from .rope_scaling import (
     SCALING_KINDS,
@@ -84,7 +105,9 @@ from .sinusoidal import (
 
 __all__ = [
     "LAYOUTS",
+    "LINEAGE_THEOREM_IDS",
     "ORIENTATIONS",
+    "ROPE_DERIVATION_THEOREM_IDS",
     "ROPE_LAYOUTS",
     "ROPE_THEOREM_IDS",
     "SCALING_KINDS",
@@ -101,6 +124,7 @@ __all__ = [
     "omega_symbols",
     "pair_block",
     "pair_columns",
+    "partial_rope_matrix",
     "pe_vector",
     "register",
     "rope_matrix",
@@ -109,6 +133,9 @@ __all__ = [
     "rope_sign_matrix",
     "rotation_matrix",
     "scaled_omegas",
+    "t5_bucket_starts",
+    "thm_alibi_relative",
+    "thm_causal_counting",
     "thm_dot",
     "thm_dynamic_ntk",
     "thm_group",
@@ -116,16 +143,21 @@ __all__ = [
     "thm_llama3_continuous",
     "thm_norm",
     "thm_ntk_endpoints",
+    "thm_partial_rotary",
+    "thm_permutation_equivariance",
     "thm_pi_interpolation",
     "thm_rope_clockwise",
     "thm_rope_decay_bound",
+    "thm_rope_derived",
     "thm_rope_layouts",
     "thm_rope_norm",
     "thm_rope_orientation",
     "thm_rope_relative",
     "thm_shift",
     "thm_sin_only",
+    "thm_t5_buckets",
     "thm_wavelengths",
+    "thm_xpos_excluded",
     "thm_yarn_correction_range",
     "wavelengths",
     "yarn_correction_dim",
