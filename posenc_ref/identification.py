@@ -72,18 +72,83 @@ class Identification:
     transposed: bool
     tolerance_ulps: float
     notes: tuple[str, ...] = ()
+    positions: np.ndarray = field(default=None, compare=False, repr=False)
+    """The position of each row, as identified (or as given)."""
 
     @property
-    def matched(self) -> tuple[Match, ...]:
+    def matching(self) -> tuple[Match, ...]:
         """The presets within tolerance, best first (the fitted convention excluded)."""
         return tuple(m for m in self.matches if m.matches and m.name != "fitted")
+
+    @property
+    def matched(self) -> bool:
+        """Whether a convention was identified: one that reproduces the table within the error
+        its dtype explains (see :meth:`reproduce`). When False, nothing is claimed; the notes
+        and ``fitted`` say what was measured."""
+        return self.convention is not None
+
+    @property
+    def presets(self) -> tuple[str, ...]:
+        """The presets that compute the identified formula, best first (ties: the same formula
+        in several code bases)."""
+        match = self.matching
+        if not match:
+            return ()
+        top = match[0].residual_ulps
+        return tuple(m.name for m in match if m.residual_ulps == top)
+
+    @property
+    def convention(self) -> Convention | None:
+        """The identified convention: the best matching preset, else the fitted parameters if
+        they reproduce the table; None when nothing does."""
+        if self.matching:
+            return PRESETS[self.matching[0].name]
+        fitted = next((m for m in self.matches if m.name == "fitted" and m.matches), None)
+        if fitted is None or self.fitted is None:
+            return None
+        f = self.fitted
+        return Convention(
+            layout=f["layout"],
+            spacing=f["spacing"],
+            base=f["base"],
+            start=f["start"],
+            odd=f["odd"] if self.shape[1] % 2 else "error",
+            padding_idx=f["padding_idx"],
+            name="fitted",
+        )
+
+    @property
+    def scale(self) -> float:
+        """The constant factor on the whole table (1 unless the table is scaled)."""
+        if self.matching:
+            return PRESETS[self.matching[0].name]._scale_factor(self.shape[1])
+        return float(self.fitted["scale"]) if self.fitted else 1.0
+
+    @property
+    def index_bug(self) -> str | None:
+        """The index bug of the Index conventions page the table shows, if any (None)."""
+        return None
+
+    def reproduce(self) -> np.ndarray:
+        """The table this identification describes, computed exactly (float64) by posenc_ref at
+        the same positions and in the same shape (transposed back if the input was).
+
+        Raises ValueError when nothing was identified (``matched`` is False).
+        """
+        conv = self.convention
+        if conv is None:
+            raise ValueError("nothing was identified (matched is False): nothing to reproduce")
+        table = conv.table(self.positions, self.shape[1], exact=True)
+        if conv.name == "fitted":
+            table = table * self.scale
+        return table.T if self.transposed else table
 
     @property
     def best(self) -> Match | None:
         """The best preset, matching or not: the lowest residual among the presets that share
         the fitted layout and spacing (if any do), else among all presets."""
         presets = [m for m in self.matches if m.name != "fitted"]
-        if self.fitted is not None and not self.matched:
+        if self.fitted is not None and not self.matching:
             same = [
                 m
                 for m in presets
@@ -107,11 +172,11 @@ class Identification:
                 + ", ".join(f"{k}={_fmt(v) if isinstance(v, float) else v}" for k, v in f.items())
             )
         lines.extend(f"note: {note}" for note in self.notes)
-        if self.matched:
-            top = self.matched[0].residual_ulps
-            same = [m.name for m in self.matched if m.residual_ulps == top]
+        if self.matching:
+            top = self.matching[0].residual_ulps
+            same = [m.name for m in self.matching if m.residual_ulps == top]
             lines.append(f"verdict: {', '.join(same)} (residual {_fmt(top)} eps)")
-            rest = [str(m) for m in self.matched if m.name not in same]
+            rest = [str(m) for m in self.matching if m.name not in same]
             if rest:
                 lines.append("also consistent: " + "; ".join(rest))
         elif self.best is not None:
@@ -336,7 +401,9 @@ def identify(
     >>> result = identify(get("whisper").table(20, 16))
     >>> result.fitted["layout"], result.fitted["spacing"], result.fitted["base"]
     ('sin|cos', 'tensor2tensor', 10000.0)
-    >>> [m.name for m in result.matched if m.residual_ulps == 0]
+    >>> result.matched, result.presets
+    (True, ('tensor2tensor', 'whisper', 'tf-model-garden', 'opennmt-concat'))
+    >>> [m.name for m in result.matching if m.residual_ulps == 0]
     ['tensor2tensor', 'whisper', 'tf-model-garden', 'opennmt-concat']
     """
     limit = check_int(max_entries, "max_entries", minimum=1)
@@ -423,4 +490,5 @@ def identify(
         transposed=transposed,
         tolerance_ulps=tol,
         notes=tuple(notes),
+        positions=pos,
     )

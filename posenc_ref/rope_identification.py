@@ -10,7 +10,8 @@ positions, and the error is reported in ulps of the narrowest format that holds 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,7 @@ from .precision import ulp
 from .rope import COMMON_BASES, rope_pairs
 from .rope_scaling import KNOWN_SCALINGS, RopeScaling, attention_factor, scaled_rope_pairs
 
-__all__ = ["RopeMatch", "identify_rope_cache"]
+__all__ = ["RopeIdentification", "RopeMatch", "identify_rope_cache"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,72 @@ def _fit_base(
     return float(np.exp(log_base)), geometric
 
 
+@dataclass(frozen=True)
+class RopeIdentification(Sequence):
+    """The result of :func:`identify_rope_cache`: the candidate explanations, best first.
+
+    It is a sequence of :class:`RopeMatch` (``result[0]`` is the best candidate), and says
+    whether the best one is a claim (:attr:`matched`) and what it describes (:meth:`reproduce`).
+    """
+
+    candidates: tuple[RopeMatch, ...]
+    positions: np.ndarray = field(repr=False, compare=False)
+    shape: tuple[int, int]
+    dtype: str
+    """The narrowest format every value of the cache is representable in."""
+
+    def __getitem__(self, index):
+        return self.candidates[index]
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def best(self) -> RopeMatch:
+        return self.candidates[0]
+
+    @property
+    def tolerance(self) -> float:
+        """The largest absolute difference the cache's own dtype explains: its rounding of the
+        values and of the angles ``p·ω`` (about ``|p|·eps`` for a library that computes the
+        angle in that dtype), capped at 0.5."""
+        eps = float(np.finfo(np.float32 if self.dtype == "bfloat16" else self.dtype).eps)
+        if self.dtype == "bfloat16":
+            eps = 2.0**-7
+        big = float(np.max(np.abs(self.positions))) if self.positions.size else 0.0
+        return min(0.5, 2.0 * eps * (1.0 + big))
+
+    @property
+    def matched(self) -> bool:
+        """Whether the best candidate reproduces the cache within :attr:`tolerance`."""
+        return self.best.max_abs <= self.tolerance
+
+    def reproduce(self) -> tuple[np.ndarray, np.ndarray]:
+        """The ``(cos, sin)`` cache the best candidate describes, exact (float64), at the same
+        positions and in the same shape (attention factor included for a scaled RoPE).
+
+        Raises ValueError when nothing was identified (``matched`` is False).
+        """
+        if not self.matched:
+            raise ValueError("nothing was identified (matched is False): nothing to reproduce")
+        m = self.best
+        if m.scaling is None:
+            c, s = rope_pairs(self.positions, m.d_head, base=m.base)
+        else:
+            c, s = scaled_rope_pairs(self.positions, m.d_head, m.scaling, base=m.base)
+            factor = attention_factor(m.scaling)
+            c, s = factor * c, factor * s
+        if m.layout == "half":
+            return np.concatenate([c, c], axis=1), np.concatenate([s, s], axis=1)
+        if m.layout == "interleaved":
+            return np.repeat(c, 2, axis=1), np.repeat(s, 2, axis=1)
+        return c, s
+
+    def __str__(self) -> str:
+        head = "identified" if self.matched else "not identified (closest candidate)"
+        return f"RoPE cache {self.shape[0]} x {self.shape[1]}, {head}: {self.best.verdict}"
+
+
 def identify_rope_cache(
     cos: npt.ArrayLike,
     sin: npt.ArrayLike | None = None,
@@ -135,7 +202,7 @@ def identify_rope_cache(
     positions: int | range | npt.ArrayLike | None = None,
     scaling: RopeScaling | None = None,
     base: float | None = None,
-) -> list[RopeMatch]:
+) -> RopeIdentification:
     r"""Which layout and base built this RoPE cache, and how exact is it?
 
     Parameters
@@ -157,9 +224,10 @@ def identify_rope_cache(
 
     Returns
     -------
-    list of RopeMatch
-        Every structurally possible (layout, base) explanation, best first (smallest
-        ``max_ulp``). ``str(match)`` is a printable verdict.
+    RopeIdentification
+        A sequence of every structurally possible (layout, base) explanation, best first
+        (smallest ``max_ulp``; ``str(match)`` is a printable verdict), with ``matched`` (the
+        best one reproduces the cache within what its dtype explains) and ``reproduce()``.
 
     Examples
     --------
@@ -263,4 +331,4 @@ def identify_rope_cache(
             f"needs d_head <= 262144 and |p| * max frequency < 2**26"
         )
     out.sort(key=lambda m: (m.max_ulp, m.layout == "pairs", m.base))
-    return out
+    return RopeIdentification(tuple(out), pos, (n, width), fmt)

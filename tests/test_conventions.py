@@ -97,7 +97,7 @@ def test_emulation_matches_exact_values(name, d):
 def test_fairseq_padding_row_and_start():
     r = identify(cv.get("fairseq").table(range(30), 16))
     assert r.fitted["padding_idx"] == 1
-    assert r.matched[0].name == "fairseq"
+    assert r.matching[0].name == "fairseq"
     # The rows a sentence reads start at padding_idx + 1 = 2: no zero row, start 2.
     r2 = identify(cv.get("fairseq").table(range(2, 30), 16))
     assert r2.fitted["start"] == 2

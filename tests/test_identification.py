@@ -26,20 +26,20 @@ def test_identify_names_each_golden_table(name):
     preset = MANIFEST["tables"][name]["preset"]
     # The d = 128 tables have sparse rows up to 4095: identify is told the positions.
     result = identify(table, positions)
-    names = [m.name for m in result.matched]
+    names = [m.name for m in result.matching]
     assert preset in names
     # The preset itself is at the top residual (ties: the same formula in other code).
-    top = result.matched[0].residual_ulps
-    assert next(m for m in result.matched if m.name == preset).residual_ulps == top
+    top = result.matching[0].residual_ulps
+    assert next(m for m in result.matching if m.name == preset).residual_ulps == top
     if np.array_equal(positions, np.arange(len(positions))):  # same verdict when fitted
-        assert [m.name for m in identify(table).matched] == names
+        assert [m.name for m in identify(table).matching] == names
 
 
 @pytest.mark.parametrize("name", list(cv.PRESETS))
 def test_identify_names_its_own_preset(name):
     conv = cv.get(name)
     table = conv.table(range(24), 16)
-    assert name in [m.name for m in identify(table).matched]
+    assert name in [m.name for m in identify(table).matching]
 
 
 @pytest.mark.parametrize(
@@ -61,8 +61,8 @@ def test_rounded_tables_are_named(dtype):
     table = pe.sinusoidal(range(30), 32).astype(dtype)
     r = identify(table)
     assert r.dtype == np.dtype(dtype).name
-    assert r.matched[0].residual_ulps <= 1
-    assert "paper" in [m.name for m in r.matched if m.residual_ulps <= 1]
+    assert r.matching[0].residual_ulps <= 1
+    assert "paper" in [m.name for m in r.matching if m.residual_ulps <= 1]
 
 
 def test_float64_holding_float32_values_is_read_as_float32():
@@ -74,8 +74,8 @@ def test_float64_holding_float32_values_is_read_as_float32():
 def test_nonzero_start(start):
     r = identify(pe.sinusoidal(range(start, start + 20), 32))
     assert r.fitted["start"] == start
-    assert r.matched[0].name == "paper"
-    assert r.matched[0].residual_ulps == 0
+    assert r.matching[0].name == "paper"
+    assert r.matching[0].residual_ulps == 0
 
 
 @pytest.mark.parametrize("base", [500.0, 500000.0, 1e6])
@@ -83,15 +83,17 @@ def test_unknown_base_is_fitted(base):
     r = identify(pe.sinusoidal(30, 32, base=base, layout="sin|cos"))
     assert r.fitted["base"] == base
     assert r.fitted["spacing"] == "paper"
-    assert not r.matched
-    assert next(m for m in r.matches if m.name == "fitted").matches
+    assert not r.matching  # no preset has this base
+    assert r.matched  # but the fitted convention reproduces the table
+    assert (r.convention.base, r.convention.layout) == (base, "sin|cos")
+    np.testing.assert_allclose(r.reproduce(), pe.sinusoidal(30, 32, base=base, layout="sin|cos"))
     assert "matches no preset" in r.verdict()
 
 
 def test_transposed_table_is_reported():
     r = identify(pe.sinusoidal(30, 16).T)
     assert r.transposed
-    assert "paper" in [m.name for m in r.matched]
+    assert "paper" in [m.name for m in r.matching]
     assert "transposed" in r.verdict()
 
 
@@ -136,7 +138,7 @@ def test_identify_tolerance_is_capped_so_noise_never_matches():
     assert result.tolerance_ulps * np.finfo(np.float32).eps == 0.5
     assert any("capped at 0.5 absolute" in note for note in result.notes)
     exact = pe.sinusoidal(pos, 16, dtype=np.float32)
-    assert identify(exact, pos).matched[0].residual_ulps == 0
+    assert identify(exact, pos).matching[0].residual_ulps == 0
 
 
 def test_identify_sparse_positions_does_not_contradict_its_verdict():
