@@ -71,8 +71,11 @@ def column_roles(d: int, layout: str, odd: str) -> list[tuple[str, int]]:
     ``("zero", -1)`` for the zero column of the odd-width rule "zero".
 
     Odd widths follow the rule ``odd``: "sine" computes ``ceil(d/2)`` pairs and drops the last
-    cosine; "zero" appends a zero column to ``floor(d/2)`` pairs.
+    cosine; "truncate" keeps the first ``d`` columns of ``ceil(d/2)`` pairs; "zero" appends a zero
+    column to ``floor(d/2)`` pairs.
     """
+    if d % 2 and odd == "truncate":  # the first d columns of the table of width d + 1
+        return column_roles(d + 1, layout, "error")[:d]
     if d % 2 and odd == "sine":
         m = (d + 1) // 2
         full = column_roles(2 * m, layout, "error")

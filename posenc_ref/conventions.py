@@ -58,9 +58,10 @@ __all__ = [
 SPACINGS: tuple[str, ...] = ("paper", "tensor2tensor", "shift")
 """Frequency families: the paper's, tensor2tensor's endpoint-inclusive one, diffusers' shift."""
 
-ODD_RULES: tuple[str, ...] = ("zero", "sine", "short", "error")
-"""What an odd width ``d`` gives: an appended zero column, one more sine than cosine, only
-``2·⌊d/2⌋`` columns, or an error."""
+ODD_RULES: tuple[str, ...] = ("zero", "sine", "short", "truncate", "error")
+"""What an odd width ``d`` gives: an appended zero column, one more sine than cosine (exponents
+over ``d``), only ``2·⌊d/2⌋`` columns, the first ``d`` columns of the table of width ``d + 1``
+(exponents over ``d + 1``), or an error."""
 
 
 def _check_width(d_model: object) -> int:
@@ -117,7 +118,10 @@ class Convention:
         if self.padding_idx is not None:
             check_int(self.padding_idx, "padding_idx", minimum=0, rule="None or an integer >= 0")
         check_real(self.shift, "shift")
-        check_choice(self.scale, "scale", ("1", "1/sqrt(d)"))
+        if isinstance(self.scale, str):
+            check_choice(self.scale, "scale", ("1", "1/sqrt(d)"))
+        elif check_real(self.scale, "scale", rule="a nonzero finite number or '1/sqrt(d)'") == 0:
+            raise ValueError("scale must be a nonzero finite number or '1/sqrt(d)'; got 0")
         check_choice(self.dtype, "dtype", ("float16", "float32", "float64"))
 
     # ------------------------------------------------------------------ frequencies
@@ -130,6 +134,8 @@ class Convention:
             )
         if d % 2 and self.odd == "sine":
             m, width = (d + 1) // 2, d  # exponents 2i/d over ceil(d/2) pairs
+        elif d % 2 and self.odd == "truncate":
+            m, width = (d + 1) // 2, d + 1  # the table of width d + 1, cut to d columns
         else:
             m = d // 2
             width = 2 * m
@@ -209,7 +215,9 @@ class Convention:
         return out
 
     def _scale_factor(self, d: int) -> float:
-        return d**-0.5 if self.scale == "1/sqrt(d)" else 1.0
+        if self.scale == "1/sqrt(d)":
+            return d**-0.5
+        return 1.0 if self.scale == "1" else float(self.scale)
 
 
 def _finish_width(pairs: np.ndarray, d: int, layout: str, odd: str) -> np.ndarray:
@@ -220,6 +228,8 @@ def _finish_width(pairs: np.ndarray, d: int, layout: str, odd: str) -> np.ndarra
         return np.concatenate([pairs, np.zeros((pairs.shape[0], 1))], axis=1)
     if odd == "short":
         return pairs
+    if odd == "truncate":
+        return pairs[:, :d]
     # "sine": m = ceil(d/2) pairs were computed; the last cosine is not part of the table.
     return np.delete(pairs, _layout.dropped_cosine(pairs.shape[1] // 2, layout), axis=1)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from . import _reading
 from ._validate import check_array, check_base, check_positions
 from .precision import ulp
 from .rope import COMMON_BASES, rope_pairs
@@ -48,7 +49,13 @@ class RopeMatch:
     a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and a row holds
     position ±1 (there the angles are the frequencies themselves); otherwise True."""
     scaling: RopeScaling | None = None
-    """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if one was given."""
+    """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if any (given, a known
+    model's, or fitted to the cache's frequencies)."""
+    signs: str = "positive"
+    """``"positive"``, or ``"negated"`` (every sine stored negated: a clockwise rotation, or
+    ``sin(-pω)``) or ``"alternating"``: how the cache stores its sines."""
+    sign_pattern: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    """The sign of each pair's sine (+1 or -1); empty means all +1."""
 
     @property
     def verdict(self) -> str:
@@ -72,6 +79,10 @@ class RopeMatch:
             f"{names[self.layout]}, d_head = {self.d_head}, base = {self.base:g}{scaled} "
             f"(fitted {self.fitted_base:.6g}); values in {self.dtype}: {quality}"
         )
+        if self.signs == "negated":
+            text += "; every sine stored negated (a clockwise rotation: thm-rope-clockwise)"
+        elif self.signs == "alternating":
+            text += "; every other sine stored negated"
         if not self.geometric and self.scaling is None:
             text += (
                 "; the frequencies are not base**(-2i/d) for any base: a scaled RoPE (linear, "
@@ -184,6 +195,8 @@ class RopeIdentification(Sequence):
             c, s = scaled_rope_pairs(self.positions, m.d_head, m.scaling, base=m.base)
             factor = attention_factor(m.scaling)
             c, s = factor * c, factor * s
+        if m.sign_pattern:
+            s = s * np.asarray(m.sign_pattern, dtype=np.float64)
         if m.layout == "half":
             return np.concatenate([c, c], axis=1), np.concatenate([s, s], axis=1)
         if m.layout == "interleaved":
@@ -284,51 +297,170 @@ def identify_rope_cache(
     candidates.append(("pairs", 2 * width, c, s))
 
     out: list[RopeMatch] = []
+    positions_used = pos
     for lay, d, pc, ps in candidates:
         pc64 = pc.astype(np.float64)
         ps64 = None if ps is None else ps.astype(np.float64)
-        fitted, geometric = _fit_base(pc64, ps64, pos, d, fmt)
+        read = _read_cache(pc64, ps64, None if positions is None else pos, d)
+        if read is not None:
+            positions_used = read.positions
+            fitted, geometric = read.fitted_base, read.geometric
+        else:
+            fitted, geometric = _fit_base(pc64, ps64, pos, d, fmt)
+        at = positions_used if read is not None else pos
+        sign = np.ones(d // 2) if read is None else read.signs
         bases = list(COMMON_BASES) if base is None else [base]
         if base is None and math.isfinite(fitted) and fitted > 0 and fitted != 1:
-            bases.append(float(f"{fitted:.6g}"))
+            bases += [float(f"{fitted:.2g}"), float(f"{fitted:.6g}")]
         trials = [(b, scaling) for b in dict.fromkeys(bases)]
         if scaling is None and base is None and not geometric:
-            # Frequencies that no base explains: try the scalings of well-known models.
+            # Frequencies that no base explains: try the scalings of well-known models, and the
+            # scalings that the measured frequencies suggest.
             trials += [(b, sc) for sc, b in KNOWN_SCALINGS.values()]
+            if read is not None:
+                trials += _scaling_trials(read.omega, d)
         for b, sc in trials:
-            try:
-                if sc is None:
-                    ref_c, ref_s = rope_pairs(pos, d, base=b)
-                else:
-                    ref_c, ref_s = scaled_rope_pairs(pos, d, sc, base=b)
-                    m = attention_factor(sc)
-                    ref_c, ref_s = m * ref_c, m * ref_s
-            except ValueError:
-                continue
-            diff = np.abs(pc64 - ref_c)
-            err = diff / ulp(ref_c, fmt)
-            if ps64 is not None:
-                diff_s = np.abs(ps64 - ref_s)
-                err = np.maximum(err, diff_s / ulp(ref_s, fmt))
-                diff = np.maximum(diff, diff_s)
-            out.append(
-                RopeMatch(
-                    lay,
-                    d,
-                    b,
-                    fitted,
-                    fmt,
-                    float(err.max()),
-                    float(diff.max()),
-                    n,
-                    geometric,
-                    sc,
-                )
-            )
+            match = _compare(pc64, ps64, at, d, b, sc, sign, lay, fitted, geometric, fmt)
+            if match is not None:
+                out.append(match)
     if not out:
         raise ValueError(
             f"no RoPE cache of shape {c.shape} can be compared at these positions: the reference "
             f"needs d_head <= 262144 and |p| * max frequency < 2**26"
         )
-    out.sort(key=lambda m: (m.max_ulp, m.layout == "pairs", m.base))
-    return RopeIdentification(tuple(out), pos, (n, width), fmt)
+    result = RopeIdentification((), positions_used, (n, width), fmt)
+    tol = result.tolerance
+
+    def rank(m: RopeMatch) -> tuple:
+        # Within what the dtype explains, a round base (a written one) before a fitted one.
+        round_base = float(f"{m.base:.2g}") == m.base
+        return (m.max_abs > tol, not round_base, m.max_ulp, m.layout == "pairs", m.base)
+
+    out.sort(key=rank)
+    return RopeIdentification(tuple(out), positions_used, (n, width), fmt)
+
+
+@dataclass(frozen=True)
+class _CacheReading:
+    positions: np.ndarray
+    signs: np.ndarray
+    omega: np.ndarray
+    fitted_base: float
+    geometric: bool
+
+
+def _read_cache(
+    cos: np.ndarray, sin: np.ndarray | None, positions: np.ndarray | None, d: int
+) -> _CacheReading | None:
+    """Read positions (a window anywhere), sine signs and frequencies off a (cos, sin) cache."""
+    if sin is None or cos.shape[0] < 2:
+        return None
+    pairs = _reading.read_pairs(sin, cos)
+    if pairs is None or pairs.spread > 0.05:
+        return None
+    rows = np.arange(cos.shape[0]) if positions is None else positions
+    lines = _reading.fit_lines(pairs.theta, rows)
+    if lines is None:
+        return None
+    reading = _reading.read_positions(lines, positions, roles_known=True)
+    if reading is None or reading.misfit > 0.1:
+        return None
+    omega, _aliased, signs = _reading.unalias(reading.signs * reading.omega)
+    read_pos = (
+        positions
+        if positions is not None
+        else reading.start + reading.step * np.arange(cos.shape[0])
+    )
+    if positions is None and reading.step < 0:
+        return None  # a RoPE cache lists positions upwards; leave odd ones to the caller
+    geo = _reading.geometric(omega)
+    m = d // 2
+    if geo is None:
+        return _CacheReading(read_pos.astype(np.int64), signs, omega, math.nan, True)
+    fitted = math.exp(-geo.log_ratio * m)
+    noise = max(1e-4, 4 * geo.misfit)
+    geometric = abs(geo.log_first) <= noise and geo.misfit <= 1e-3
+    return _CacheReading(read_pos.astype(np.int64), signs, omega, fitted, geometric)
+
+
+#: Trained context lengths tried for a scaled cache (YaRN, Llama 3.1 style) whose parameters
+#: are not given.
+CONTEXT_LENGTHS = (1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
+
+
+def _scaling_trials(omega: np.ndarray, d: int) -> list[tuple[float, RopeScaling]]:
+    """Scalings the measured frequencies suggest: linear when they are geometric but the first
+    is not 1 (``ω_0 = 1/s``), else YaRN and Llama 3.1 style zones, with the base read from the
+    fast pairs, the factor from the slow ones, and common trained lengths."""
+    m = omega.size
+    if m < 4:
+        return []
+    out: list[tuple[float, RopeScaling]] = []
+    geo = _reading.geometric(omega)
+    if geo is not None and geo.misfit < 1e-3 and geo.log_first < 0:
+        b = float(f"{math.exp(-geo.log_ratio * m):.2g}")
+        s = float(f"{math.exp(-geo.log_first):.3g}")
+        if s > 1:
+            out.append((b, RopeScaling("linear", s)))
+    head = _reading.geometric(omega[: max(2, m // 8)])  # fast pairs: kept by YaRN and llama3
+    if head is None or abs(head.log_first) > 1e-3:
+        return out
+    b = float(f"{math.exp(-head.log_ratio * m):.2g}")
+    plain = b ** (-np.arange(m) / m)
+    s = float(f"{float(np.median(plain[-max(1, m // 8) :] / omega[-max(1, m // 8) :])):.3g}")
+    if not s > 1:
+        return out
+    for length in CONTEXT_LENGTHS:
+        out.append((b, RopeScaling("yarn", s, original_max_positions=length)))
+        out.append((b, RopeScaling("llama3", s, original_max_positions=length)))
+    return out
+
+
+def _compare(
+    pc64: np.ndarray,
+    ps64: np.ndarray | None,
+    pos: np.ndarray,
+    d: int,
+    b: float,
+    sc: RopeScaling | None,
+    sign: np.ndarray,
+    lay: str,
+    fitted: float,
+    geometric: bool,
+    fmt: str,
+) -> RopeMatch | None:
+    try:
+        if sc is None:
+            ref_c, ref_s = rope_pairs(pos, d, base=b)
+        else:
+            ref_c, ref_s = scaled_rope_pairs(pos, d, sc, base=b)
+            factor = attention_factor(sc)
+            ref_c, ref_s = factor * ref_c, factor * ref_s
+    except ValueError:
+        return None
+    diff = np.abs(pc64 - ref_c)
+    err = diff / ulp(ref_c, fmt)
+    if ps64 is not None:
+        ref_s = ref_s * sign
+        diff_s = np.abs(ps64 - ref_s)
+        err = np.maximum(err, diff_s / ulp(ref_s, fmt))
+        diff = np.maximum(diff, diff_s)
+    signs = "positive"
+    if np.all(sign < 0):
+        signs = "negated"
+    elif np.any(sign < 0):
+        signs = "alternating" if np.all(sign[1::2] != sign[0::2][: sign[1::2].size]) else "mixed"
+    return RopeMatch(
+        lay,
+        d,
+        b,
+        fitted,
+        fmt,
+        float(err.max()),
+        float(diff.max()),
+        pos.shape[0],
+        geometric,
+        sc,
+        signs,
+        tuple(int(v) for v in sign) if signs != "positive" else (),
+    )

@@ -213,13 +213,15 @@ def test_cli_identify_formats(tmp_path, capsys):
     np.savetxt(tmp_path / "t.csv", table, delimiter=",", fmt="%.9g")
     for name in ("t.npy", "t.npz", "t.csv"):
         assert main(["identify", str(tmp_path / name)]) == 0
-        assert "verdict: hf-marian" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "verdict: the paper's formula" in out
+        assert "libraries with this formula: hf-marian" in out
 
 
 def test_cli_uses_npz_positions_and_option(tmp_path, capsys):
     name = "whisper__hf_whisper__d128.npz"
     assert main(["identify", str(GOLDEN / name)]) == 0
-    assert "whisper" in capsys.readouterr().out.split("verdict:")[1].splitlines()[0]
+    assert "whisper" in capsys.readouterr().out.split("libraries with this formula:")[1]
     g = golden("conventions", name)
     table, positions = g["table"], g["positions"]
     np.save(tmp_path / "w.npy", table)

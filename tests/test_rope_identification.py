@@ -124,9 +124,10 @@ def test_identify_scaled_reference_caches():
     assert best.max_ulp <= 2.5
     # Linear scaling is never geometric (ω_0 = 1/s); NTK is: it is a plain RoPE, larger base.
     c, s = rs.scaled_rope_pairs(64, 32, rs.RopeScaling("linear", 2.0), dtype=np.float32)
-    unknown = identify_rope_cache(c, s)[0]  # a scaling that is not in KNOWN_SCALINGS
-    assert unknown.geometric is False
-    assert "a scaled RoPE" in unknown.verdict
+    found = identify_rope_cache(c, s)  # a scaling that is not in KNOWN_SCALINGS: read off it
+    assert found.matched
+    assert found[0].scaling == rs.RopeScaling("linear", 2.0)
+    assert found[0].geometric is False
     dyn = rs.RopeScaling("dynamic", 2.0, original_max_positions=4096)
     c, s = rs.scaled_rope_pairs(64, 128, dyn, seq_len=16384, dtype=np.float32)
     best = identify_rope_cache(c, s)[0]
@@ -179,3 +180,76 @@ def test_identify_never_calls_a_plain_cache_scaled(positions, base, dtype):
 def test_bad_input_names_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ------------------------------------------------------------------ categories of caches
+
+
+def assert_reproduced(found, cos, sin):
+    assert found.matched, str(found)
+    c, s = found.reproduce()
+    np.testing.assert_allclose(c, cos, rtol=0, atol=found.tolerance)
+    np.testing.assert_allclose(s, sin, rtol=0, atol=found.tolerance)
+
+
+@pytest.mark.parametrize(("start", "base"), [(1000, 31415.0), (4096, 1e6), (77, 2500.0)])
+def test_a_window_of_positions_with_an_uncommon_base(start, base):
+    cos, sin = rope.rope_cache(range(start, start + 32), 64, base=base, layout="half", dtype=F32)
+    found = identify_rope_cache(cos, sin)  # positions not given: read off the cache
+    assert_reproduced(found, cos, sin)
+    assert (found[0].base, int(found.positions[0])) == (base, start)
+
+
+@pytest.mark.parametrize(
+    "scaling",
+    [
+        rs.RopeScaling("linear", 4.0),
+        rs.RopeScaling("yarn", 8.0, original_max_positions=4096),
+        rs.RopeScaling("llama3", 16.0, original_max_positions=2048),
+    ],
+)
+def test_scaled_caches_are_named_with_their_parameters(scaling):
+    c, s = rs.scaled_rope_pairs(range(0, 96), 128, scaling, base=500000.0, dtype=F32)
+    factor = F32(rs.attention_factor(scaling))
+    c, s = c * factor, s * factor
+    found = identify_rope_cache(c, s)
+    assert_reproduced(found, c, s)
+    assert found[0].scaling == scaling
+    assert found[0].base == 500000.0
+
+
+def test_dynamic_ntk_is_a_plain_cache_with_a_larger_base():
+    dyn = rs.RopeScaling("dynamic", 2.0, original_max_positions=4096)
+    c, s = rs.scaled_rope_pairs(64, 128, dyn, seq_len=16384, base=10000.0, dtype=F32)
+    found = identify_rope_cache(c, s)
+    assert_reproduced(found, c, s)
+    assert found[0].geometric
+    assert found[0].scaling is None
+    assert found[0].base == pytest.approx(10000 * 7 ** (128 / 126), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("signs", "words"), [("negated", "clockwise"), ("alternating", "every other sine")]
+)
+@pytest.mark.parametrize("layout", ["half", "interleaved"])
+def test_negated_and_alternating_sines_and_clockwise_caches(signs, words, layout):
+    cos, sin = rope.rope_pairs(48, 32, dtype=F32)
+    flip = -np.ones(16) if signs == "negated" else np.where(np.arange(16) % 2, -1.0, 1.0)
+    sin = sin * flip.astype(F32)
+    if layout == "half":
+        cos, sin = np.concatenate([cos, cos], 1), np.concatenate([sin, sin], 1)
+    else:
+        cos, sin = np.repeat(cos, 2, 1), np.repeat(sin, 2, 1)
+    found = identify_rope_cache(cos, sin)
+    assert_reproduced(found, cos, sin)
+    assert (found[0].layout, found[0].signs) == (layout, signs)
+    assert words in found[0].verdict
+
+
+def test_unknown_cache_claims_nothing():
+    rng = np.random.default_rng(3)
+    cos, sin = rng.uniform(-1, 1, (2, 40, 32)).astype(F32)
+    found = identify_rope_cache(cos, sin)
+    assert not found.matched
+    with pytest.raises(ValueError, match="nothing was identified"):
+        found.reproduce()
