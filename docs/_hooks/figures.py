@@ -22,6 +22,7 @@ Every figure also gets a stable id on the page that shows it: ``fig-<name>`` (fo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import io
@@ -29,7 +30,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -119,35 +120,58 @@ def registry() -> dict[str, Callable[[], matplotlib.figure.Figure]]:
     return figures
 
 
+@contextlib.contextmanager
+def _recording_texts() -> Iterator[list[matplotlib.text.Text]]:
+    """Collect every text matplotlib draws meanwhile (no tick label outside the view)."""
+    drawn: list[matplotlib.text.Text] = []
+    draw_text = matplotlib.text.Text.draw
+
+    def recording_draw(text, renderer):
+        drawn.append(text)
+        return draw_text(text, renderer)
+
+    matplotlib.text.Text.draw = recording_draw
+    try:
+        yield drawn
+    finally:
+        matplotlib.text.Text.draw = draw_text
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    # The RDF metadata block only names a Dublin Core type; drop it (no URLs, smaller file).
+    return re.sub(r"\s*<metadata>.*?</metadata>", "", buf.getvalue(), flags=re.S)
+
+
 def render(name: str, problems: list[str] | None = None) -> str:
     """Draw the figure ``name`` and return its SVG text.
 
     With a list as ``problems``, what :func:`readability_problems` finds is appended to it.
     """
     func = registry()[name]
-    drawn: list[matplotlib.text.Text] = []
-    draw_text = matplotlib.text.Text.draw
-
-    def recording_draw(text, renderer):
-        drawn.append(text)  # the texts really drawn: no tick label outside the view
-        return draw_text(text, renderer)
-
     with matplotlib.rc_context(STYLE):
         fig = func()
-        buf = io.StringIO()
         try:
-            if problems is not None:
-                matplotlib.text.Text.draw = recording_draw
-            try:
-                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-            finally:
-                matplotlib.text.Text.draw = draw_text
+            with _recording_texts() as drawn:
+                svg = _svg(fig)
             if problems is not None:
                 problems.extend(f"{name}: {p}" for p in readability_problems(fig, drawn))
         finally:
             plt.close(fig)
-    # The RDF metadata block only names a Dublin Core type; drop it (no URLs, smaller file).
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", buf.getvalue(), flags=re.S)
+    return svg
+
+
+def check(draw: Callable[[], matplotlib.figure.Figure]) -> list[str]:
+    """The readability problems of the figure that ``draw`` returns, drawn in the site's style."""
+    with matplotlib.rc_context(STYLE):
+        fig = draw()
+        try:
+            with _recording_texts() as drawn:
+                _svg(fig)
+            return readability_problems(fig, drawn)
+        finally:
+            plt.close(fig)
 
 
 # --------------------------------------------------------------------------- readability

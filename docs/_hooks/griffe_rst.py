@@ -41,22 +41,26 @@ def _role(match: re.Match[str]) -> str:
 def split_formulas(math: str) -> str:
     """Put formulas that ``math`` separates by ``, \\qquad`` (or ``\\quad``) on separate lines.
 
-    Only separators at the top level count (not inside braces or an environment); a block with
-    no such separator is returned unchanged.
+    Only separators at the top level count (not inside braces, brackets, parentheses, set
+    braces or an environment); a block with no such separator is returned unchanged.
     """
     parts, depth, start, k = [], 0, 0, 0
     separator = re.compile(r",\s*\\q?quad\b\s*")
     while k < len(math):
-        if math.startswith("\\begin", k):
+        if math.startswith(("\\begin", "\\left", "\\{"), k):
             depth += 1
-        elif math.startswith("\\end", k):
-            depth -= 1
-        elif math[k] == "\\":
-            k += 2  # an escaped character, e.g. \{
+            k += 2
             continue
-        elif math[k] == "{":
+        elif math.startswith(("\\end", "\\right", "\\}"), k):
+            depth -= 1
+            k += 2
+            continue
+        elif math[k] == "\\":
+            k += 2  # another command or escaped character
+            continue
+        elif math[k] in "{([":
             depth += 1
-        elif math[k] == "}":
+        elif math[k] in "})]":
             depth -= 1
         elif depth == 0 and (found := separator.match(math, k)):
             parts.append(math[start:k].strip() + ",")

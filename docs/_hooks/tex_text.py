@@ -208,6 +208,7 @@ def tex_to_text(tex: str) -> str:
     """Readable Unicode text for one TeX formula (without its ``\\(``/``\\[`` delimiters)."""
     text = _Parser(tex).sequence()
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"([,;.])\s*;", r"\1", text)  # a line break after punctuation: no extra ";"
     text = re.sub(r"\s+([),;.\]])", r"\1", text)  # no space before closing punctuation
     text = re.sub(r"([(\[])\s+", r"\1", text)
     text = re.sub(rf"\b({'|'.join(sorted(FUNCTIONS))}) \(", r"\1(", text)  # sin(x), not sin (x)
