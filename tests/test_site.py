@@ -607,10 +607,8 @@ def test_tex_to_text_refuses_what_it_does_not_know():
 def test_docstring_formula_lists_are_split_into_lines():
     split = load_hook_module("griffe_rst").split_formulas
     listed = r"a = \sin(x), \qquad b = \cos(x), \quad c = \frac{1}{2}"
-    assert (
-        split(listed)
-        == "\\begin{gathered}\na = \\sin(x), \\\\\nb = \\cos(x), \\\\\nc = \\frac{1}{2}\n\\end{gathered}"
-    )
+    lines = [r"a = \sin(x), \\", r"b = \cos(x), \\", r"c = \frac{1}{2}"]
+    assert split(listed) == "\n".join([r"\begin{gathered}", *lines, r"\end{gathered}"])
     for kept in (
         r"\begin{pmatrix} a, \quad b \end{pmatrix}",
         r"\{x, \qquad y\}",
@@ -639,3 +637,24 @@ def test_one_page_copy_is_built(built_site):
     assert 'id="rotation-eq-shift" data-cite="rotation.html#eq-shift"' in text
     assert 'data-cite="rotation.html#thm-shift"' in text
     # Its links and anchors are checked with every other page's by the link test above.
+
+
+def test_conventions_catalogue_matches_the_presets():
+    """The catalogue table on conventions.md: one row per preset, in order, every cell right."""
+    from posenc_ref import conventions as cv
+
+    text = (DOCS / "conventions.md").read_text(encoding="utf-8")
+    start = text.index("| preset | layout |")
+    table = text[start : text.index("\n\n", start)]
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|(.*)\|$", table, re.M)
+    assert [name for name, _ in rows] == list(cv.PRESETS)
+    for name, rest in rows:
+        c = cv.PRESETS[name]
+        cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", rest)]
+        spacing = c.spacing if c.spacing != "shift" else f"shift s={c.shift:g}"
+        padding = "–" if c.padding_idx is None else str(c.padding_idx)
+        scale = {"1/sqrt(d)": r"\(1/\sqrt{d}\)"}.get(c.scale, c.scale)
+        checked = "golden" if c.golden else "formula"
+        expected = [c.layout, spacing, str(c.start), padding, c.odd, scale, c.dtype, checked]
+        assert cells == expected, name
+    assert {c.base for c in cv.PRESETS.values()} == {10000.0}  # the text says so
