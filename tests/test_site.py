@@ -619,14 +619,23 @@ def test_docstring_formula_lists_are_split_into_lines():
 
 
 def test_every_page_names_its_version_and_build_date(built_site):
+    import datetime as dt
+
     import posenc_ref
 
-    date = load_hook_module("posenc_site").build_date()
+    dates = set()
     for md in nav_pages():
         text = (built_site.path / html_name(md)).read_text(encoding="utf-8")
         footer = text[text.index('class="md-copyright"') :]
-        assert f"posenc {posenc_ref.__version__} · built {date}" in footer, md
+        found = re.search(rf"posenc {re.escape(posenc_ref.__version__)} · built (\S+)", footer)
+        assert found, md
+        dates.add(found.group(1))
         assert 'class="posenc-print-meta"' in text, md
+    assert len(dates) == 1, dates
+    # The build's date (UTC; the build may have started the day before this test runs).
+    built = dt.date.fromisoformat(dates.pop())
+    assert 0 <= (dt.datetime.now(dt.UTC).date() - built).days <= 1
+    assert load_hook_module("posenc_site").build_date() >= built.isoformat()
 
 
 def test_one_page_copy_is_built(built_site):
