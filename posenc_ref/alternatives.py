@@ -151,8 +151,8 @@ def t5_bucket(
     (``num_buckets // 2`` when ``bidirectional``, else ``num_buckets``) and ``E = B // 2``,
 
     - an offset of size ``n < E`` gets bucket ``n``;
-    - a larger one gets :math:`E + \lfloor (B - E)\,\ln(n/E) / \ln(\text{max\_distance}/E) \rfloor`,
-      capped at ``B - 1``;
+    - a larger one gets :math:`E + \lfloor (B - E)\,\ln(n/E) / \ln(M/E) \rfloor` with
+      ``M = max_distance``, capped at ``B - 1``;
     - ``bidirectional``: keys after the query (``q - p > 0``) use buckets ``B … 2B-1``;
       otherwise (a causal decoder) keys after the query all get bucket 0.
 

@@ -1,11 +1,22 @@
-"""Every page of the built site in headless Chromium, over http://127.0.0.1 and over file://.
+"""Every page of the built site in headless Chromium, as a reader sees it.
 
-Checks: no console error, no page error, no failed request, no request that leaves the machine,
-math typeset by the vendored MathJax, figures loaded, search working from file://.
+For every page, at 1280x900 and 390x844 over http://127.0.0.1: no console or page error, no
+failed request, no request that leaves the machine, math typeset by the vendored MathJax, images
+loaded, no equation typeset twice, no horizontal overflow of the document, no display equation
+wider than its box (except the API reference's docstring formulas on a phone, which scroll in
+their own box), no raw TeX in the text, and the version in the footer. Every page also in the
+dark scheme and over file://.
+Besides: search (readable previews, no single-letter highlighting, pages before API entries,
+suggestions, file://), the explorer (agrees with the reference, explains invalid input instead
+of showing NaN, keeps controls and result on one phone screen), copy buttons (runnable code
+only), the lightbox, the light/dark toggle, and print (the rotation page as PDF with eq-shift
+whole, the one-page copy).
 
 Uses Debian's /usr/bin/chromium through Playwright (no `playwright install`, which needs a CDN).
 Skipped when that binary is missing, except under CI (env var CI set), where it must run.
-Screenshots go to a temporary folder (or to $POSENC_SCREENSHOTS) for a look by eye.
+Screenshots of every page (both widths, light and dark) and the PDFs are written to
+$POSENC_SCREENSHOTS, by default .cache/screenshots/ in the repository (git-ignored), for a
+look by eye.
 """
 
 from __future__ import annotations
@@ -13,9 +24,10 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -30,8 +42,11 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 from test_site import html_name, nav_pages  # noqa: E402
 
+import posenc_ref  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
+ROOT = Path(__file__).resolve().parent.parent
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,8 +63,49 @@ ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
-# Pages whose Markdown has math get mjx-containers; the others must simply load cleanly.
 PAGES = [html_name(md) for md in nav_pages()]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Full-page screenshots are cut at this height (the API reference is about 50 000 px tall).
+SHOT_MAX_HEIGHT = 16_000
+
+# What the reader sees, measured in the page. Display equations inside `.doc-contents` are
+# docstrings written for help(); on a phone they may scroll in their own box.
+MEASURE = r"""(allowScroll) => {
+    const vw = document.documentElement.clientWidth;
+    const tooWide = [...document.querySelectorAll('mjx-container[display="true"]')]
+        .map(m => {
+            const box = m.closest('.arithmatex') || m.parentElement;
+            return {tex: (box.textContent || '').slice(0, 80),
+                    width: Math.ceil(m.scrollWidth), room: Math.floor(box.clientWidth) + 1,
+                    allowed: allowScroll && !!m.closest('.doc-contents')};
+        })
+        .filter(e => e.width > e.room && !e.allowed);
+    // Raw TeX: delimiters or a backslash command left in text that is not code.
+    const raw = [];
+    const walker = document.createTreeWalker(
+        document.querySelector('.md-content') || document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement.closest('code, pre, script, style, mjx-container')) continue;
+        if (/\\\(|\\\)|\\\[|\\\]|\$\$|\\[A-Za-z]{2,}/.test(n.textContent)) {
+            raw.push(n.textContent.trim().slice(0, 80));
+        }
+    }
+    return {
+        docWidth: document.documentElement.scrollWidth, viewport: vw, tooWide, raw,
+        spans: document.querySelectorAll('.arithmatex').length,
+        typeset: document.querySelectorAll('mjx-container').length,
+        // A rendering inside MathJax's screen-reader copy means a pass typeset its own output.
+        nested: document.querySelectorAll('mjx-assistive-mml mjx-container').length,
+        mjxErrors: document.querySelectorAll('mjx-merror').length,
+        rawNav: [...document.querySelectorAll('.md-nav__link, title, .md-header__topic')]
+            .filter(e => /\\\(|\\\[/.test(e.textContent)).length,
+        footer: (document.querySelector('.md-copyright') || {}).textContent || '',
+        scheme: document.body.getAttribute('data-md-color-scheme'),
+        images: [...document.querySelectorAll('article img')]
+            .map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0})),
+    };
+}"""
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -77,9 +133,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
+def shots() -> Path:
     folder = os.environ.get("POSENC_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path = Path(folder) if folder else ROOT / ".cache" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -92,10 +148,10 @@ def _is_local(url: str) -> bool:
 
 
 class Visit:
-    """Open one page and record everything that goes wrong."""
+    """Open one page in a fresh context and record everything that goes wrong."""
 
-    def __init__(self, browser, url: str):
-        self.context = browser.new_context(viewport={"width": 1100, "height": 900})
+    def __init__(self, browser, url: str, viewport=DESKTOP, scheme: str = "light", **options):
+        self.context = browser.new_context(viewport=viewport, color_scheme=scheme, **options)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
@@ -105,7 +161,7 @@ class Visit:
         page.on("request", lambda req: self.requests.append(req.url))
         page.on("requestfailed", lambda req: self.errors.append(f"failed: {req.url}"))
         page.on("response", self._response)
-        page.goto(url, wait_until="load")
+        page.goto(url, wait_until="load", timeout=90_000)
         # MathJax is loaded at the end of the body; wait for its first typesetting pass.
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("() => MathJax.startup.promise")
@@ -118,71 +174,173 @@ class Visit:
         if resp.status >= 400:
             self.errors.append(f"HTTP {resp.status}: {resp.url}")
 
+    def outside(self) -> list[str]:
+        return [url for url in self.requests if not _is_local(url)]
+
+    def screenshot(self, path: Path) -> None:
+        height = self.page.evaluate("() => document.documentElement.scrollHeight")
+        width = self.page.viewport_size["width"]
+        clip = {"x": 0, "y": 0, "width": width, "height": min(height, SHOT_MAX_HEIGHT)}
+        self.page.screenshot(path=str(path), full_page=True, clip=clip)
+
     def close(self):
         self.context.close()
 
 
-def _check_page(visit: Visit, name: str, shots: Path | None, label: str):
-    page = visit.page
-    try:
-        math = page.evaluate(
-            """() => ({
-                spans: document.querySelectorAll('.arithmatex').length,
-                typeset: document.querySelectorAll('mjx-container').length,
-                raw: [...document.querySelectorAll('.arithmatex')]
-                    .filter(e => /\\\\\\(|\\\\\\[/.test(e.textContent)).length,
-                mjxErrors: document.querySelectorAll('mjx-merror').length,
-                // Headings with math show up as raw TeX in the table of contents and the title.
-                rawNav: [...document.querySelectorAll('.md-nav__link, title, .md-header__topic')]
-                    .filter(e => /\\\\\\(|\\\\\\[/.test(e.textContent)).length,
-            })"""
-        )
-        images = page.evaluate(
-            """() => [...document.querySelectorAll('article img')]
-                .map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}))"""
-        )
-        if shots is not None:
-            page.screenshot(path=str(shots / f"{label}-{name}.png"), full_page=True)
-    finally:
-        visit.close()
-
-    outside = [url for url in visit.requests if not _is_local(url)]
-    assert not outside, f"{name} ({label}) requested: {outside}"
-    assert not visit.errors, f"{name} ({label}): {visit.errors}"
-    if math["spans"]:
-        assert math["typeset"] >= math["spans"], f"{name} ({label}): math not typeset {math}"
-        assert math["raw"] == 0, f"{name} ({label}): raw TeX left {math}"
-    assert math["mjxErrors"] == 0, f"{name} ({label}): TeX errors {math}"
-    assert math["rawNav"] == 0, f"{name} ({label}): raw TeX in navigation or title {math}"
-    broken = [img["src"] for img in images if not img["ok"]]
-    assert not broken, f"{name} ({label}): images not loaded: {broken}"
-    return math, images
+def _check(visit: Visit, label: str, *, allow_scroll: bool) -> dict:
+    """Measure the page and assert what every page must satisfy; return the measurements."""
+    seen = visit.page.evaluate(MEASURE, allow_scroll)
+    assert not visit.outside(), f"{label} requested: {visit.outside()}"
+    assert not visit.errors, f"{label}: {visit.errors}"
+    if seen["spans"]:
+        assert seen["typeset"] >= seen["spans"], f"{label}: math not typeset {seen}"
+    assert seen["mjxErrors"] == 0, f"{label}: TeX errors"
+    assert seen["nested"] == 0, f"{label}: {seen['nested']} equations typeset twice (nested)"
+    assert seen["rawNav"] == 0, f"{label}: raw TeX in navigation or title"
+    assert not seen["raw"], f"{label}: raw TeX in the text: {seen['raw']}"
+    broken = [img["src"] for img in seen["images"] if not img["ok"]]
+    assert not broken, f"{label}: images not loaded: {broken}"
+    assert seen["docWidth"] <= seen["viewport"], (
+        f"{label}: the page is {seen['docWidth']} px wide in a {seen['viewport']} px window"
+    )
+    assert not seen["tooWide"], (
+        f"{label}: display equations wider than their box: {seen['tooWide']}"
+    )
+    version = f"posenc {posenc_ref.__version__}"
+    assert version in seen["footer"], f"{label}: no '{version}' in the footer"
+    return seen
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_over_http(browser, server, shots, name):
-    math, images = _check_page(Visit(browser, f"{server}/{name}"), name, shots, "http")
-    if name == "index.html":  # the formula box and the heatmap are on the first screen
-        assert math["typeset"] > 0
-        assert any(img["src"] == "figures/heatmap-interleaved.svg" for img in images)
+def test_page_desktop_and_phone(browser, server, shots, name):
+    """Light scheme over http, at 1280 px and at 390 px, with a screenshot of each."""
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        visit = Visit(browser, f"{server}/{name}", viewport=viewport)
+        try:
+            seen = _check(visit, f"{name} ({size})", allow_scroll=size == "phone")
+            visit.screenshot(shots / f"{size}-{name[:-5]}.png")
+        finally:
+            visit.close()
+        assert seen["scheme"] == "default"
+        if name == "index.html":  # the formula box and the heatmap are on the first screen
+            assert seen["typeset"] > 0
+            assert any(img["src"] == "figures/heatmap-interleaved.svg" for img in seen["images"])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_dark(browser, server, shots, name):
+    """A reader whose system prefers dark gets the dark scheme, and every page renders in it."""
+    visit = Visit(browser, f"{server}/{name}", scheme="dark")
+    try:
+        seen = _check(visit, f"{name} (dark)", allow_scroll=False)
+        visit.screenshot(shots / f"dark-{name[:-5]}.png")
+    finally:
+        visit.close()
+    assert seen["scheme"] == "slate"
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_over_file(browser, built_site, shots, name):
-    url = (built_site.path / name).as_uri()
-    # Screenshots once per page are enough; over file:// only the home page is kept.
-    _check_page(Visit(browser, url), name, shots if name == "index.html" else None, "file")
+    """The offline copy: every page from file://, nothing fetched from outside."""
+    visit = Visit(browser, (built_site.path / name).as_uri(), viewport=PHONE)
+    try:
+        _check(visit, f"{name} (file://)", allow_scroll=True)
+        if name == "index.html":
+            visit.screenshot(shots / "file-index.png")
+    finally:
+        visit.close()
+
+
+def test_toggle_switches_the_scheme(browser, server):
+    visit = Visit(browser, f"{server}/index.html")
+    try:
+        page = visit.page
+        schemes = [page.evaluate("() => document.body.dataset.mdColorScheme")]
+        for _ in range(2):  # system (light here) -> light -> dark
+            page.locator("label.md-header__button[for^='__palette']:visible").click()
+            schemes.append(page.evaluate("() => document.body.dataset.mdColorScheme"))
+    finally:
+        visit.close()
+    assert schemes == ["default", "default", "slate"], schemes
+    assert not visit.errors, visit.errors
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _search(page, query: str):
+    box = page.locator("input.md-search__input")
+    box.click()  # at this width the search field sits in the header
+    box.press_sequentially(query, delay=20)  # Material reacts to key events
+    hits = page.locator(".md-search-result__item")
+    hits.first.wait_for(state="visible", timeout=20_000)
+    return hits
+
+
+def test_search_reads_like_the_pages(browser, server, shots):
+    visit = Visit(browser, f"{server}/index.html")
+    page = visit.page
+    try:
+        _search(page, "which i")
+        page.wait_for_timeout(300)  # the last result batch
+        # The preview text of every result, without its code blocks (code shows as written).
+        teasers = page.eval_on_selector_all(
+            ".md-search-result__article",
+            """articles => articles.map(a => {
+                const copy = a.cloneNode(true);
+                copy.querySelectorAll('pre, code').forEach(c => c.remove());
+                return copy.textContent;
+            })""",
+        )
+        links = page.eval_on_selector_all(
+            "a.md-search-result__link", "links => links.map(a => a.href)"
+        )
+        page.screenshot(path=str(shots / "search-which-i.png"))
+        page.locator("a.md-search-result__link").first.click()
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        marks = page.locator("article mark").all_inner_texts()
+        landing = page.url
+    finally:
+        visit.close()
+    assert teasers, "no previews"
+    tex = [t for t in teasers if re.search(r"\\[A-Za-z]+|\\[()\[\]]", t)]
+    assert not tex, f"TeX in search previews: {tex}"
+    for link in links:
+        terms = parse_qs(urlsplit(link).query).get("h", [""])[0].split()
+        assert all(len(t) > 1 for t in terms), f"a single letter would be highlighted: {link}"
+        assert "which" not in terms, f"a stop word would be highlighted: {link}"
+    assert all(len(m.strip()) > 1 for m in marks), f"{landing}: highlighted {marks[:10]}"
+    assert not visit.errors, visit.errors
+
+
+def test_search_ranks_pages_above_api_entries(browser, server):
+    visit = Visit(browser, f"{server}/index.html")
+    page = visit.page
+    try:
+        _search(page, "ntk")
+        page.wait_for_timeout(300)
+        first = page.locator("a.md-search-result__link").first.get_attribute("href")
+        page.locator("input.md-search__input").fill("")
+        page.locator("input.md-search__input").press_sequentially("rotati", delay=20)
+        suggest = page.locator(".md-search__suggest")
+        page.wait_for_function(
+            "() => (document.querySelector('.md-search__suggest') || {}).textContent"
+        )
+        suggestion = suggest.inner_text()
+    finally:
+        visit.close()
+    assert urlsplit(first).path.endswith("rope-scaling.html"), first
+    assert suggestion.startswith("rotati"), suggestion
+    assert len(suggestion) > len("rotati"), suggestion
+    assert not visit.errors, visit.errors
 
 
 def test_search_over_file(browser, built_site, shots):
     visit = Visit(browser, (built_site.path / "index.html").as_uri())
     page = visit.page
     try:
-        box = page.locator("input.md-search__input")
-        box.click()  # at this width the search field sits in the header
-        box.press_sequentially("rotation", delay=20)  # Material reacts to key events
-        hits = page.locator(".md-search-result__item")
-        hits.first.wait_for(state="visible", timeout=15_000)
+        hits = _search(page, "rotation")
         count = hits.count()
         meta = page.locator(".md-search-result__meta").inner_text()
         page.screenshot(path=str(shots / "file-search.png"))
@@ -191,9 +349,10 @@ def test_search_over_file(browser, built_site, shots):
     assert count > 0, meta
     assert "matching document" in meta, meta
     assert not visit.errors, visit.errors
-    outside = [url for url in visit.requests if not _is_local(url)]
-    assert not outside, outside
+    assert not visit.outside(), visit.outside()
 
+
+# --------------------------------------------------------------------------- explorer
 
 # Settings the explorer test drives: (d, log10 base, p, k). Several bases, widths, large p.
 EXPLORER_CASES = [(64, 4.0, 0, 3), (64, 4.0, 123456, 3), (8, 1.5, 7, -5), (512, 6.0, 999_983, 40)]
@@ -210,6 +369,9 @@ def _explorer_state(page) -> dict:
             return {d: +root.dataset.d, base: +root.dataset.base, p: +root.dataset.p,
                     k: +root.dataset.k, dot: +root.dataset.dot, dot0: +root.dataset.dot0,
                     shownDot: root.querySelector('[data-out=dot]').textContent,
+                    shownBase: root.querySelector('[data-out=base]').textContent,
+                    message: root.querySelector('[data-out=message]').textContent,
+                    text: root.innerText,
                     longest: +root.querySelector('[data-out=longest]').textContent, pairs};
         }"""
     )
@@ -218,8 +380,6 @@ def _explorer_state(page) -> dict:
 def test_explorer_agrees_with_the_reference(browser, server, shots):
     """The interactive explorer on rotation.html shows the reference's values (float64)."""
     import numpy as np
-
-    import posenc_ref as pe
 
     visit = Visit(browser, f"{server}/rotation.html")
     page = visit.page
@@ -240,7 +400,9 @@ def test_explorer_agrees_with_the_reference(browser, server, shots):
         base = 10.0**log_base
         assert (state["d"], state["p"], state["k"]) == (d, p, k)
         assert state["base"] == pytest.approx(base, rel=1e-15)
-        rows = pe.sinusoidal([p, p + k], d, base=base)
+        assert float(state["shownBase"]) == pytest.approx(base, rel=1e-5)
+        assert state["message"] == ""
+        rows = posenc_ref.sinusoidal([p, p + k], d, base=base)
         assert state["pairs"][0]["pair"] == 0
         assert state["pairs"][-1]["pair"] == d // 2 - 1
         for s in state["pairs"]:
@@ -256,8 +418,190 @@ def test_explorer_agrees_with_the_reference(browser, server, shots):
         assert state["dot"] == pytest.approx(expected, abs=d * 1e-9)
         assert state["dot0"] == pytest.approx(expected, abs=d * 1e-9)
         assert float(state["shownDot"]) == pytest.approx(expected, abs=d * 1e-9)
-        longest = float(pe.wavelengths(d, base=base)[-1])
+        longest = float(posenc_ref.wavelengths(d, base=base)[-1])
         assert state["longest"] == pytest.approx(longest, rel=1e-7)
     # Moving p with k fixed leaves the score alone: the first two cases differ only in p.
     assert states[0][4]["dot"] == pytest.approx(states[1][4]["dot"], abs=1e-9)
     assert np.isfinite([s[4]["dot"] for s in states]).all()
+
+
+# (field, value typed, words the message must contain)
+INVALID_INPUTS = [
+    ("p", "", "empty"),
+    ("p", "2.5", "whole number"),
+    ("p", "-5", "out of range"),
+    ("p", "99999999", "out of range"),
+    ("k", "1001", "out of range"),
+    ("k", "-3.25", "whole number"),
+]
+
+
+def test_explorer_explains_invalid_input(browser, server, shots):
+    visit = Visit(browser, f"{server}/rotation.html", viewport=PHONE)
+    page = visit.page
+    seen = []
+    try:
+        page.wait_for_function("() => document.getElementById('pe-explorer').dataset.ready")
+        for field, value, words in INVALID_INPUTS:
+            page.fill("#pe-explorer [name=p]", "10")
+            page.fill("#pe-explorer [name=k]", "3")
+            page.fill(f"#pe-explorer [name={field}]", value)
+            state = _explorer_state(page)
+            invalid = page.get_attribute(f"#pe-explorer [name={field}]", "aria-invalid")
+            seen.append((field, value, words, state, invalid))
+        page.locator("#pe-explorer").screenshot(path=str(shots / "explorer-invalid.png"))
+        page.fill("#pe-explorer [name=k]", "3")
+        recovered = _explorer_state(page)
+    finally:
+        visit.close()
+    assert not visit.errors, visit.errors
+    for field, value, words, state, invalid in seen:
+        assert words in state["message"], (field, value, state["message"])
+        assert "NaN" not in state["text"], (field, value)
+        assert "undefined" not in state["text"], (field, value)
+        assert state["shownDot"] == "—", (field, value, state["shownDot"])
+        assert invalid == "true", (field, value)
+        assert (state["p"], state["k"]) == (10, 3), "the last valid setting stays"
+    assert recovered["message"] == ""
+    assert float(recovered["shownDot"]) == pytest.approx(recovered["dot"], rel=1e-11)
+
+
+def test_explorer_fits_one_phone_screen(browser, server, shots):
+    """On a phone the controls and the result are on screen together."""
+    visit = Visit(browser, f"{server}/rotation.html", viewport=PHONE)
+    page = visit.page
+    try:
+        page.wait_for_function("() => document.getElementById('pe-explorer').dataset.ready")
+        page.evaluate("() => document.getElementById('pe-explorer').scrollIntoView()")
+        boxes = page.evaluate(
+            """() => ['.pe-explorer-controls', '.pe-explorer-out', '.pe-explorer-pair']
+                .map(s => document.querySelector('#pe-explorer ' + s).getBoundingClientRect())
+                .map(r => ({top: r.top, bottom: r.bottom, left: r.left, right: r.right}))"""
+        )
+        fields = page.evaluate(
+            """() => [...document.querySelectorAll('#pe-explorer input[type=number], select')]
+                .map(e => getComputedStyle(e).borderTopWidth)"""
+        )
+        page.screenshot(path=str(shots / "explorer-phone.png"))
+    finally:
+        visit.close()
+    controls, result, first_pair = boxes
+    assert controls["top"] >= 0, boxes
+    assert result["bottom"] <= PHONE["height"], boxes
+    assert first_pair["top"] < PHONE["height"], "at least the first pair is on the same screen"
+    assert all(b["right"] <= PHONE["width"] for b in boxes), boxes
+    assert all(float(w[:-2]) >= 1 for w in fields), f"fields without a border: {fields}"
+
+
+# --------------------------------------------------------------------------- conveniences
+
+
+def test_copy_button_copies_runnable_code(browser, server):
+    visit = Visit(
+        browser, f"{server}/index.html", permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = visit.page
+    try:
+        block = page.locator(".highlight").filter(has_text=">>>").first
+        shown = block.locator("code").inner_text()
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+    finally:
+        visit.close()
+    # What a reader would type: the lines after the prompts, without prompts and output.
+    expected = "\n".join(
+        line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))
+    )
+    assert ">>>" in shown
+    assert expected
+    assert copied == expected, (copied, expected)
+
+
+def test_figures_open_full_size_on_a_phone(browser, server, shots):
+    visit = Visit(browser, f"{server}/rope.html", viewport=PHONE)
+    page = visit.page
+    try:
+        figure = page.locator("img#fig-rope-layouts")
+        shown = figure.bounding_box()
+        figure.click()
+        slide = page.locator(".gslide-image img").first
+        slide.wait_for(state="visible", timeout=10_000)
+        page.wait_for_timeout(600)  # the opening animation
+        page.screenshot(path=str(shots / "lightbox-phone.png"))
+        src = slide.get_attribute("src")
+    finally:
+        visit.close()
+    assert shown["width"] <= PHONE["width"]
+    assert src.endswith("figures/rope-layouts.svg"), src
+    assert not visit.errors, visit.errors
+
+
+# --------------------------------------------------------------------------- print
+
+
+def test_rotation_page_prints_whole(browser, server, shots):
+    """Print emulation of rotation.html: eq-shift whole, no dead controls, version on top."""
+    visit = Visit(browser, f"{server}/rotation.html")
+    page = visit.page
+    try:
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 718, "height": 1000})  # A4 with 1.5 cm margins, 96 dpi
+        page.wait_for_timeout(300)
+        state = page.evaluate(
+            """() => {
+                const style = (s, pseudo) =>
+                    getComputedStyle(document.querySelector(s), pseudo || null);
+                const eq = document.querySelector('#eq-shift mjx-container');
+                const box = eq.closest('.arithmatex');
+                const r = eq.getBoundingClientRect(), b = box.getBoundingClientRect();
+                return {eqWidth: eq.scrollWidth, boxWidth: box.clientWidth,
+                        inside: r.left >= b.left - 1 && r.right <= b.right + 1,
+                        meta: style('.posenc-print-meta').display,
+                        metaText: document.querySelector('.posenc-print-meta').textContent,
+                        controls: style('.pe-explorer-controls').display,
+                        nav: style('.md-sidebar--primary').display,
+                        anchor: style('#eq-shift', '::before').content};
+            }"""
+        )
+        pdf = page.pdf(
+            format="A4",
+            margin={"top": "1.5cm", "bottom": "1.5cm", "left": "1.5cm", "right": "1.5cm"},
+            print_background=True,
+        )
+    finally:
+        visit.close()
+    (shots / "rotation.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 10_000
+    assert state["eqWidth"] <= state["boxWidth"], state
+    assert state["inside"], state
+    assert state["meta"] == "block"
+    assert f"posenc {posenc_ref.__version__}" in state["metaText"]
+    assert "rotation.html" in state["metaText"]
+    assert state["controls"] == "none", "the explorer's controls are printed"
+    assert state["nav"] == "none"
+    assert "eq-shift" in state["anchor"], state["anchor"]
+    assert not visit.errors, visit.errors
+
+
+def test_one_page_copy_of_the_site(browser, server, shots):
+    """print_page.html holds every page, loads cleanly and prints to a PDF."""
+    visit = Visit(browser, f"{server}/print_page.html")
+    page = visit.page
+    try:
+        sections = page.eval_on_selector_all("section.print-page[id]", "s => s.map(e => e.id)")
+        cover = page.locator("#print-site-cover-page").inner_text()
+        cites = page.eval_on_selector_all("[data-cite]", "s => s.map(e => e.dataset.cite)")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+    finally:
+        visit.close()
+    (shots / "print_page.pdf").write_bytes(pdf)
+    assert not visit.errors, visit.errors
+    assert not visit.outside(), visit.outside()
+    assert sections == [name[:-5] for name in PAGES]
+    assert f"posenc {posenc_ref.__version__}" in cover
+    assert "rotation.html#eq-shift" in cites
+    assert "rotation.html#thm-shift" in cites
+    assert pdf.startswith(b"%PDF")

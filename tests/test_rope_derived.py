@@ -245,6 +245,6 @@ def test_partial_rotary_figure_shows_the_rotation():
             )
             assert np.allclose(shown, exact, rtol=0, atol=1e-15)
             assert layout in ax.get_title()
-        assert f"rotary_dim = {figs.ROTARY_DIM}" in fig.get_suptitle()
+        assert f"$r = {figs.ROTARY_DIM}$ rotated channels" in fig.get_suptitle()
     finally:
         plt.close(fig)

@@ -188,8 +188,13 @@ ALLOWED_URLS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # Material's search worker: text of a console warning about an invalid query.
     "assets/javascripts/workers/search.*.min.js": (("https://bit.ly/", "a help link in text"),),
+    # GLightbox (mkdocs-glightbox): its video player, loaded only for a video slide (none here;
+    # the site opens SVG figures only).
+    "assets/javascripts/glightbox.min.js": (
+        ("https://cdn.plyr.io/", "the video player for video slides, which the site has none of"),
+    ),
     # Vendored MathJax: the link in its "About MathJax" dialog (attribution).
-    "javascripts/vendor/mathjax/tex-mml-chtml.js": (("https://www.mathjax.org", "attribution"),),
+    "javascripts/vendor/mathjax/tex-chtml.js": (("https://www.mathjax.org", "attribution"),),
 }
 
 _URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
@@ -297,7 +302,7 @@ def test_citation_links_are_allowed_but_assets_are_not():
 @pytest.mark.parametrize(
     ("vendored", "readme"),
     [
-        ("mathjax/tex-mml-chtml.js", "mathjax/README.txt"),
+        ("mathjax/tex-chtml.js", "mathjax/README.txt"),
         ("iframe-worker/shim.js", "iframe-worker/README.txt"),
     ],
 )
@@ -348,14 +353,109 @@ def test_figures_are_built_valid_svg(built_site):
     assert not (DOCS / "figures").exists(), "figures must go to the built site only"
 
 
-def test_figures_are_reproducible(built_site):
+def test_figures_are_reproducible_and_readable(built_site):
+    """Each figure drawn once here: byte-identical to the build's (so to the figure cache the
+    build may have used), free of metadata, and passing the readability rules on a phone."""
     hook = load_figure_hook()
+    problems: list[str] = []
     for name in hook.registry():
-        svg = hook.render(name)
-        assert svg == hook.render(name), f"{name}: two renders differ"
-        assert svg == (built_site.path / "figures" / f"{name}.svg").read_text("utf-8")
+        svg = hook.render(name, problems)
+        assert svg == (built_site.path / "figures" / f"{name}.svg").read_text("utf-8"), name
         assert "<dc:date>" not in svg
         assert "Matplotlib v" not in svg
+    assert not problems, "\n".join(problems)
+
+
+def test_readability_check_finds_what_it_looks_for():
+    """The rules behind the previous test, each broken once on a small figure."""
+    import matplotlib.pyplot as plt
+
+    hook = load_figure_hook()
+
+    def problems(draw) -> str:
+        return "\n".join(hook.check(draw))
+
+    def plain():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.plot([0, 1], [0, 1])
+        return fig
+
+    assert problems(plain) == ""
+
+    def wide_and_small():
+        fig, ax = plt.subplots(figsize=(9, 3))
+        ax.set_title("tiny", fontsize=6)
+        return fig
+
+    found = problems(wide_and_small)
+    assert "9.0 in wide" in found
+    assert "'tiny' is" in found
+
+    def tex_and_index():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.set_xlabel("λ_i = base^(2i/d)")
+        ax.set_ylabel("pair index k")
+        ax.set_title(r"$\frac{1}{2}\sum_k \omega_k$")
+        return fig
+
+    found = problems(tex_and_index)
+    assert "plain-text TeX" in found
+    assert "the pair index is i" in found
+    assert "too small" in found
+
+    def legend_on_data():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.plot(range(50), [0.5] * 50, label="a flat line under the legend")
+        ax.legend(loc="center")
+        return fig
+
+    assert "legend covers the line" in problems(legend_on_data)
+
+    def dark_text_on_dark_cell():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.imshow([[1.0, -1.0]], cmap="RdBu_r", vmin=-1, vmax=1)
+        ax.text(0, 0, "0.99", color="black", ha="center")
+        return fig
+
+    assert "contrast" in problems(dark_text_on_dark_cell)
+
+
+def test_figure_cache_key_covers_the_inputs(monkeypatch):
+    hook = load_figure_hook()
+    keys = hook.cache_keys()
+    assert set(keys) == set(hook.registry())
+    module = hook.FIGURE_MODULES[0]
+    first = module.FIGURES[0].__name__.replace("_", "-")
+    # The figure module's source, the package version and the package source each change it.
+    monkeypatch.setitem(hook._SOURCE_DIGEST, module.__name__, "edited")
+    edited = hook.cache_keys()
+    own = {f.__name__.replace("_", "-") for f in module.FIGURES}
+    assert all(edited[n] != keys[n] for n in own)
+    assert all(edited[n] == keys[n] for n in set(keys) - own)
+    monkeypatch.undo()
+    monkeypatch.setattr(hook.posenc_ref, "__version__", "0.0.0-test")
+    assert hook.cache_keys()[first] != keys[first]
+    monkeypatch.undo()
+    monkeypatch.setattr(hook, "_tree_digest", lambda folder, pattern: str(folder))
+    assert hook.cache_keys()[first] != keys[first]
+
+
+def test_figure_cache_serves_what_it_stored(tmp_path, monkeypatch):
+    """A second pass over a filled cache draws nothing and returns the same SVGs."""
+    hook = load_figure_hook()
+    monkeypatch.setenv("POSENC_FIGURE_CACHE", str(tmp_path))
+    cheap = "unit-circle"  # one small figure is enough to exercise the mechanism
+    monkeypatch.setattr(hook, "cache_keys", lambda: {cheap: "k1"})
+    first = hook.figure_svgs()
+    assert (tmp_path / f"{cheap}.k1.svg").read_text("utf-8") == first[cheap]
+    monkeypatch.setattr(hook, "render", lambda *a, **k: pytest.fail("drew a cached figure"))
+    assert hook.figure_svgs() == first
+    # A new key draws again and drops the stale file.
+    monkeypatch.undo()
+    monkeypatch.setenv("POSENC_FIGURE_CACHE", str(tmp_path))
+    monkeypatch.setattr(hook, "cache_keys", lambda: {cheap: "k2"})
+    hook.figure_svgs()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{cheap}.k2.svg"]
 
 
 def test_every_figure_is_used_and_every_use_exists():
@@ -385,9 +485,9 @@ def test_math_source_is_present(built_site):
     math_pages = 0
     for md in nav_pages():
         text = (built_site.path / html_name(md)).read_text(encoding="utf-8")
-        assert "javascripts/vendor/mathjax/tex-mml-chtml.js" in text
+        assert "javascripts/vendor/mathjax/tex-chtml.js" in text
         assert "javascripts/mathjax-config.js" in text
-        assert text.index("mathjax-config.js") < text.index("tex-mml-chtml.js")
+        assert text.index("mathjax-config.js") < text.index("tex-chtml.js")
         if 'class="arithmatex"' in text:
             math_pages += 1
             assert re.search(r'class="arithmatex">\\[(\[]', text), md
@@ -439,3 +539,131 @@ def test_api_page_lists_the_top_level_exports():
     listed = text[text.index("exports") : text.index("(a test keeps")]
     names = set(re.findall(r"`([A-Za-z_]+)`", listed))
     assert names == set(posenc_ref.__all__) - {"__version__"}
+
+
+# --------------------------------------------------------------------------- what readers see
+
+
+@functools.cache
+def load_hook_module(name: str):
+    """A hook module from docs/_hooks, loaded as MkDocs loads it (its folder on sys.path)."""
+    hooks = DOCS / "_hooks"
+    sys.path.insert(0, str(hooks))
+    try:
+        spec = importlib.util.spec_from_file_location(f"posenc_docs_{name}", hooks / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(hooks))
+    return module
+
+
+def test_search_index_has_no_tex_outside_code(built_site):
+    """Search previews show the index text: math must be readable text there, not TeX."""
+    import json
+
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
+    tex = re.compile(r"\\[A-Za-z]+|\\[()\[\]]")
+    left = []
+    for entry in index["docs"]:
+        for field in ("title", "text"):
+            prose = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", entry[field], flags=re.S)
+            left += [(entry["location"], m) for m in tex.findall(prose)]
+    assert not left, left[:20]
+    # The math is there, as text: the home page's formula reads like the formula.
+    home = " ".join(e["text"] for e in index["docs"] if e["location"].startswith("index.html"))
+    assert "PE(p, 2i) = sin(p/(10000^(2i/d))), PE(p, 2i+1) = cos(p/(10000^(2i/d)))" in home
+    # The inline copy for file:// says the same.
+    inline = (built_site.path / "search" / "search_index.js").read_text("utf-8")
+    assert json.loads(inline.removeprefix("var __index = ")) == index
+    # API entries are weighted down, so that pages come first.
+    boosts = {e.get("boost", 1) for e in index["docs"] if e["location"].startswith("api.html")}
+    assert boosts == {load_hook_module("posenc_site").SEARCH_BOOST["api.md"]}
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (r"\mathrm{PE}(p,\,2i) = \sin(p / 10000^{2i/d})", "PE(p, 2i) = sin(p / 10000^(2i/d))"),
+        (r"\lVert \mathrm{PE}(p) \rVert^2 = d/2", "‖PE(p) ‖² = d/2"),
+        (r"\frac{2}{d}\sum_i \cos(\Delta\omega_i)", "2/d Σᵢ cos(Δωᵢ)"),
+        (r"R(k) = \operatorname{diag}\bigl(B(k\omega_0), \dots\bigr)", "R(k) = diag(B(kω₀), …)"),
+        (
+            r"\begin{pmatrix}\cos\theta & \sin\theta\\ -\sin\theta & \cos\theta\end{pmatrix}",
+            "(cos θ sin θ; -sin θ cos θ)",
+        ),
+        (r"x_p^\top W \underbrace{x_q}_{\text{key}}", "xₚᵀW x_q".replace("x_q", "x_q")),
+    ],
+)
+def test_tex_to_text(tex, text):
+    assert load_hook_module("tex_text").tex_to_text(tex) == text
+
+
+def test_tex_to_text_refuses_what_it_does_not_know():
+    with pytest.raises(KeyError):
+        load_hook_module("tex_text").tex_to_text(r"\mathfrak{g}")
+
+
+def test_docstring_formula_lists_are_split_into_lines():
+    split = load_hook_module("griffe_rst").split_formulas
+    listed = r"a = \sin(x), \qquad b = \cos(x), \quad c = \frac{1}{2}"
+    lines = [r"a = \sin(x), \\", r"b = \cos(x), \\", r"c = \frac{1}{2}"]
+    assert split(listed) == "\n".join([r"\begin{gathered}", *lines, r"\end{gathered}"])
+    for kept in (
+        r"\begin{pmatrix} a, \quad b \end{pmatrix}",
+        r"\{x, \qquad y\}",
+        r"f(x, \quad y)",
+        r"\left[x, \quad y\right]",
+    ):
+        assert split(kept) == kept
+
+
+def test_every_page_names_its_version_and_build_date(built_site):
+    import datetime as dt
+
+    import posenc_ref
+
+    dates = set()
+    for md in nav_pages():
+        text = (built_site.path / html_name(md)).read_text(encoding="utf-8")
+        footer = text[text.index('class="md-copyright"') :]
+        found = re.search(rf"posenc {re.escape(posenc_ref.__version__)} · built (\S+)", footer)
+        assert found, md
+        dates.add(found.group(1))
+        assert 'class="posenc-print-meta"' in text, md
+    assert len(dates) == 1, dates
+    # The build's date (UTC; the build may have started the day before this test runs).
+    built = dt.date.fromisoformat(dates.pop())
+    assert 0 <= (dt.datetime.now(dt.UTC).date() - built).days <= 1
+    assert load_hook_module("posenc_site").build_date() >= built.isoformat()
+
+
+def test_one_page_copy_is_built(built_site):
+    """print_page.html: every nav page once, in nav order, ids prefixed like its links."""
+    text = (built_site.path / "print_page.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="print-page" id="([^"]+)"', text)
+    assert sections == [html_name(md)[: -len(".html")] for md in nav_pages()]
+    assert 'id="rotation-eq-shift" data-cite="rotation.html#eq-shift"' in text
+    assert 'data-cite="rotation.html#thm-shift"' in text
+    # Its links and anchors are checked with every other page's by the link test above.
+
+
+def test_conventions_catalogue_matches_the_presets():
+    """The catalogue table on conventions.md: one row per preset, in order, every cell right."""
+    from posenc_ref import conventions as cv
+
+    text = (DOCS / "conventions.md").read_text(encoding="utf-8")
+    start = text.index("| preset | layout |")
+    table = text[start : text.index("\n\n", start)]
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|(.*)\|$", table, re.M)
+    assert [name for name, _ in rows] == list(cv.PRESETS)
+    for name, rest in rows:
+        c = cv.PRESETS[name]
+        cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", rest)]
+        spacing = c.spacing if c.spacing != "shift" else f"shift s={c.shift:g}"
+        padding = "–" if c.padding_idx is None else str(c.padding_idx)
+        scale = {"1/sqrt(d)": r"\(1/\sqrt{d}\)"}.get(c.scale, c.scale)
+        checked = "golden" if c.golden else "formula"
+        expected = [c.layout, spacing, str(c.start), padding, c.odd, scale, c.dtype, checked]
+        assert cells == expected, name
+    assert {c.base for c in cv.PRESETS.values()} == {10000.0}  # the text says so

@@ -31,8 +31,9 @@ def alternatives_offsets() -> Figure:
     slopes = alternatives.alibi_slopes(ALIBI_HEADS)
     for h in range(ALIBI_HEADS):
         top.plot(offset, bias[h], linewidth=1.2, color=plt.get_cmap("viridis")(h / ALIBI_HEADS))
-    top.text(120, bias[0, 150], f"$m = 1/{1 / slopes[0]:g}$", fontsize=FONT - 1, ha="right")
-    top.text(120, bias[-1, -1] - 12, f"$m = 1/{1 / slopes[-1]:g}$", fontsize=FONT - 1)
+    top.text(5, bias[0, -1] * 0.55, f"$m = 1/{1 / slopes[0]:g}$", fontsize=FONT - 1)
+    top.set_ylim(bias.min() - 5, 22)  # room above the flattest line for its label
+    top.text(MAX_OFFSET, 6, f"$m = 1/{1 / slopes[-1]:g}$", fontsize=FONT - 1, ha="right")
     top.set_ylabel(r"$-m_h\,(p - q)$", fontsize=FONT)
     top.set_title(f"ALiBi: a straight line per head ({ALIBI_HEADS} heads)", fontsize=FONT)
     # T5: the bucket of a key before the query (relative position q - p = -offset).

@@ -19,24 +19,27 @@ def columns() -> Figure:
     """PE(p, j) against p for the two columns of three pairs (interleaved layout)."""
     table = posenc_ref.sinusoidal(N_POSITIONS, D_MODEL)
     omega = posenc_ref.frequencies(D_MODEL)
-    fig, axes = plt.subplots(3, 1, figsize=(9.0, 6.0), sharex=True, layout="constrained")
+    fig, axes = plt.subplots(3, 1, figsize=(5.4, 6.6), sharex=True, layout="constrained")
     pairs = zip(COLUMNS[0::2], COLUMNS[1::2], strict=True)
     for ax, (j_sin, j_cos) in zip(axes, pairs, strict=True):
         pair = posenc_ref.column_to_pair(j_sin, D_MODEL).pair
         exp = posenc_ref.exponent(j_sin, D_MODEL)
         # Markers: the table exists at integer positions only (pair 0 is sampled coarsely).
         style = {"linewidth": 1.2, "marker": ".", "markersize": 4}
-        ax.plot(table[:, j_sin], label=f"column {j_sin} = sin(p·ω_{pair})", **style)
-        ax.plot(table[:, j_cos], label=f"column {j_cos} = cos(p·ω_{pair})", **style)
+        ax.plot(table[:, j_sin], label=r"column $2i$: $\sin(p\,\omega_i)$", **style)
+        ax.plot(table[:, j_cos], label=r"column $2i+1$: $\cos(p\,\omega_i)$", **style)
+        power = "" if exp == 0 else rf"10000^{{-{exp}}} = "
         ax.set_title(
-            f"pair i = {pair}: exponent 2i/d = {exp}, ω_{pair} = {omega[pair]:.4g} rad/position",
-            fontsize=10,
+            rf"pair $i = {pair}$ (columns {j_sin}, {j_cos}): "
+            rf"$\omega_{{{pair}}} = {power}{omega[pair]:.4g}$",
+            fontsize=11,
         )
         ax.set_ylim(-1.15, 1.15)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
         ax.grid(True, alpha=0.3)
-    axes[-1].set_xlabel(f"position p (0 … {N_POSITIONS - 1}),  d = {D_MODEL}")
-    fig.suptitle("Both columns of a pair share one frequency; later pairs turn more slowly")
+    axes[-1].set_xlabel(rf"position $p$ (0 … {N_POSITIONS - 1}),  $d = {D_MODEL}$")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+    fig.suptitle("Both columns of a pair share one frequency;\nlater pairs turn more slowly")
     return fig
 
 

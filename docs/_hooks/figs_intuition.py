@@ -56,7 +56,7 @@ def ladder_counting() -> Figure:
     ax.set_xlabel("position $p$", fontsize=FONT)
     ax.set_ylabel("code", fontsize=FONT)
     ax.set_title(f"Position {COUNT_POSITION} gets two different codes", fontsize=FONT)
-    ax.legend(fontsize=FONT - 1, loc="upper left")
+    ax.legend(fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(True, alpha=0.3)
     _style(ax)
     return fig

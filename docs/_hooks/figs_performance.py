@@ -6,6 +6,7 @@ that is not in that file.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,7 +23,7 @@ def speed_ratios() -> Figure:
     result = bench.load(BENCH_JSON)
     sizes = result["sizes"]
     names = [m["name"] for m in sizes[0]["methods"]]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(names) + 1.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(5.4, 0.62 * len(names) + 2.2), layout="constrained")
     height = 0.8 / len(sizes)
     y = np.arange(len(names))
     for k, size in enumerate(sizes):
@@ -38,20 +39,19 @@ def speed_ratios() -> Figure:
     ax.axvline(1, color="0.2", linewidth=1)
     ax.axvline(2, color="0.2", linewidth=1, linestyle="--")
     ax.axvline(sincos, color="0.5", linewidth=1, linestyle=":")
-    ax.text(1, -0.75, " alloc+fill", fontsize=8)
-    ax.text(2, -0.75, " 2x", fontsize=8)
-    ax.text(sincos, -0.75, "sin+cos (f64) ", fontsize=8, color="0.4", ha="right")
-    ax.set_yticks(y, names)
+    ax.text(1, -0.75, " alloc+fill")
+    ax.text(2, -0.75, " 2x")
+    ax.text(sincos, -0.75, "sin+cos (f64) ", color="0.35", ha="right")
+    # Long method names on two lines, so that the bars keep most of the width.
+    ax.set_yticks(y, [textwrap.fill(name, 18) for name in names])
     ax.set_ylim(len(names) - 0.5, -1.0)  # first method on top, room for the line labels
     ax.set_xscale("log")
     ax.set_xlabel(
         "median time / alloc+fill floor of the output dtype\n(log scale; lower is faster)"
     )
     machine = result["machine"]
-    ax.set_title(
-        f"One table, {machine['cpu']} ({machine['cores']} cores), {result['date']}", pad=20
-    )
-    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, frameon=False)
+    ax.set_title(f"One table, {machine['cpu']}\n({machine['cores']} cores), {result['date']}")
+    fig.legend(loc="outside lower center", ncols=2, frameon=False, title="table size (n x d)")
     ax.grid(True, axis="x", which="both", alpha=0.3)
     return fig
 

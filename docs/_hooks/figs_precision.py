@@ -21,31 +21,34 @@ def error_vs_position() -> Figure:
     positions = np.unique(np.round(np.logspace(0, np.log10(2**26 - 1), 45)).astype(np.int64))
     hi, lo = precision.truth(positions, D_MODEL)
     methods = {
-        "textbook float32 (PyTorch tutorial, exp-log)": precision.naive(
+        "textbook float32 (exp-log)": precision.naive(
             positions, D_MODEL, dtype=np.float32, frequencies="exp-log"
         ),
         "textbook float64": precision.naive(positions, D_MODEL, dtype=np.float64),
-        "reference, float32 output": posenc_ref.sinusoidal(positions, D_MODEL, dtype=np.float32),
-        "reference, float64 output": posenc_ref.sinusoidal(positions, D_MODEL),
+        "reference float32": posenc_ref.sinusoidal(positions, D_MODEL, dtype=np.float32),
+        "reference float64": posenc_ref.sinusoidal(positions, D_MODEL),
     }
-    fig, ax = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(5.4, 5.6), layout="constrained")
     for (label, table), marker in zip(methods.items(), "o^sD", strict=True):
         err = np.abs((table.astype(np.float64) - hi) - lo).max(axis=1)
         ax.plot(
             positions, np.maximum(err, 1e-18), marker=marker, markersize=3, linewidth=1, label=label
         )
-    ax.plot(positions, positions * 2.0**-24, color="0.5", linestyle=":", label="p · 2⁻²⁴")
-    ax.plot(positions, positions * 2.0**-53, color="0.7", linestyle=":", label="p · 2⁻⁵³")
+    ax.plot(positions, positions * 2.0**-24, color="0.5", linestyle=":", label=r"$p \cdot 2^{-24}$")
+    ax.plot(positions, positions * 2.0**-53, color="0.7", linestyle=":", label=r"$p \cdot 2^{-53}$")
     ax.axvline(2**24, color="0.4", linewidth=0.7, linestyle="--")
-    ax.text(2**24, 3e-17, " 2²⁴", fontsize=8)
+    # Labelled above the plot, where no curve runs.
+    ax.text(2**24, 1.01, r"$p = 2^{24}$", transform=ax.get_xaxis_transform(), ha="center")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("position p")
-    ax.set_ylabel("max |error| over the row (vs 200-bit mpmath)")
+    ax.set_xlabel(r"position $p$")
+    ax.set_ylabel("max |error| over the row\n(against 200-bit mpmath)")
     ax.set_title(
-        f"Error grows like p·u for the textbook formula, not for the reference (d = {D_MODEL})"
+        "Error grows like $p \\cdot u$ for the textbook formula,\n"
+        f"not for the reference ($d = {D_MODEL}$)",
+        pad=18,
     )
-    ax.legend(fontsize=8, loc="upper left")
+    fig.legend(loc="outside lower center", ncols=2, frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     return fig
 

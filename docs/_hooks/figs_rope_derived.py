@@ -39,7 +39,7 @@ def partial_rotary() -> Figure:
                         f"{mat[r, c]:+.2f}",
                         ha="center",
                         va="center",
-                        fontsize=FONT - 4,
+                        fontsize=FONT - 3,
                         color=color,
                     )
         ax.axhline(ROTARY_DIM - 0.5, color="0.3", linewidth=1)
@@ -51,7 +51,7 @@ def partial_rotary() -> Figure:
         ax.set_ylabel("output channel", fontsize=FONT)
         ax.set_title(f"{layout} layout inside channels 0 … {ROTARY_DIM - 1}", fontsize=FONT)
     fig.suptitle(
-        f"rotary_dim = {ROTARY_DIM} of d_head = {D_HEAD}, p = {POSITION}:\n"
+        f"$r = {ROTARY_DIM}$ rotated channels of $d = {D_HEAD}$, $p = {POSITION}$:\n"
         "channels 4 … 7 pass through",
         fontsize=FONT,
     )

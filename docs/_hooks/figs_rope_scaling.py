@@ -15,21 +15,21 @@ D_HEAD = 128
 
 # (label, base, scaling, seq_len): the configurations quoted on the page.
 METHODS = (
-    ("linear (PI), s = 4, L0 = 2048", 10000.0, RopeScaling("linear", 4.0), None),
+    ("linear (PI), $s = 4$, $L_0 = 2048$", 10000.0, RopeScaling("linear", 4.0), None),
     (
-        "dynamic NTK, s = 2, L0 = 4096, at L = 16384",
+        "dynamic NTK, $s = 2$, $L_0 = 4096$, at $L = 16384$",
         10000.0,
         RopeScaling("dynamic", 2.0, original_max_positions=4096),
         16384,
     ),
     (
-        "YaRN (Qwen2.5), s = 4, L0 = 32768, base 1e6",
+        "YaRN (Qwen2.5), $s = 4$, $L_0 = 32768$, base $10^6$",
         1e6,
         RopeScaling("yarn", 4.0, original_max_positions=32768),
         None,
     ),
     (
-        "llama3 (Llama 3.1), s = 8, L0 = 8192, base 5e5",
+        "llama3 (Llama 3.1), $s = 8$, $L_0 = 8192$, base $5 \\cdot 10^5$",
         5e5,
         RopeScaling("llama3", 8.0, original_max_positions=8192),
         None,
@@ -39,9 +39,9 @@ LINEAR_L0 = 2048  # Chen et al. extended LLaMA's 2048 positions; linear scaling 
 
 
 def rope_scaling_ratios() -> Figure:
-    """ω'_k / ω_k against the pair index and against the wavelength in units of L0."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.4), layout="constrained")
-    k = np.arange(D_HEAD // 2)
+    """ω'_i / ω_i against the pair index i and against the wavelength in units of L0."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.4, 8.2), layout="constrained")
+    i = np.arange(D_HEAD // 2)
     for (label, base, scaling, seq), marker in zip(METHODS, "os^D", strict=True):
         ratio = scaled_frequencies(D_HEAD, scaling, base=base, seq_len=seq) / scaled_frequencies(
             D_HEAD, None, base=base
@@ -49,20 +49,21 @@ def rope_scaling_ratios() -> Figure:
         length = scaling.original_max_positions or LINEAR_L0
         wavelength = 2 * np.pi / scaled_frequencies(D_HEAD, None, base=base)
         style = {"marker": marker, "markersize": 3, "linewidth": 1, "label": label}
-        left.plot(k, ratio, **style)
-        right.plot(wavelength / length, ratio, **style)
-    for ax in (left, right):
+        top.plot(i, ratio, **style)
+        bottom.plot(wavelength / length, ratio, **style)
+    for ax in (top, bottom):
         ax.set_yscale("log", base=2)
-        ax.set_ylabel("ω'_k / ω_k  (1 = unchanged)")
+        ax.set_ylabel(r"$\omega'_i / \omega_i$  (1 = unchanged)")
         ax.grid(True, alpha=0.3)
-    left.set_xlabel("pair index k  (d_head = 128)")
-    left.set_title("scaled frequency / original, by pair")
-    right.set_xscale("log")
-    right.set_xlabel("original wavelength 2π/ω_k in units of the trained length L0")
-    right.set_title("the same, by wavelength (dotted: L0/32, L0/4, L0)")
+    top.set_xlabel(r"pair index $i$  ($d_\mathrm{head} = 128$)")
+    top.set_title("scaled frequency / original, by pair")
+    bottom.set_xscale("log")
+    bottom.set_xlabel(r"original wavelength $2\pi/\omega_i$ in units of the trained length $L_0$")
+    bottom.set_title("the same, by wavelength (dotted: $L_0/32$, $L_0/4$, $L_0$)")
     for x in (1 / 32, 1 / 4, 1.0):
-        right.axvline(x, color="0.6", linewidth=0.7, linestyle=":")
-    left.legend(fontsize=8, loc="lower left")
+        bottom.axvline(x, color="0.6", linewidth=0.7, linestyle=":")
+    handles, labels = top.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", frameon=False)
     return fig
 
 

@@ -7,7 +7,9 @@ docstring, this extension rewrites
 
 - ``.. math::`` blocks (on the directive line and/or in the indented block after it) into
   ``$$ … $$`` display math, and ``:math:`x``` into ``\\(x\\)`` inline math (both typeset by the
-  site's arithmatex + MathJax setup);
+  site's arithmatex + MathJax setup); a block that lists several formulas separated by a comma
+  and ``\\quad``/``\\qquad`` puts each on its own line (``gathered``), so that it fits a
+  phone;
 - cross-reference roles (``:func:``, ``:class:``, ``:mod:``, ``:data:``, ``:meth:``,
   ``:attr:``) into code; a target written in full (``posenc_ref.sinusoidal.sinusoidal``)
   becomes a link to its API entry, and the ``~`` prefix shows only the last name, as in Sphinx.
@@ -36,6 +38,41 @@ def _role(match: re.Match[str]) -> str:
     return f"`{shown}`"
 
 
+def split_formulas(math: str) -> str:
+    """Put formulas that ``math`` separates by ``, \\qquad`` (or ``\\quad``) on separate lines.
+
+    Only separators at the top level count (not inside braces, brackets, parentheses, set
+    braces or an environment); a block with no such separator is returned unchanged.
+    """
+    parts, depth, start, k = [], 0, 0, 0
+    separator = re.compile(r",\s*\\q?quad\b\s*")
+    while k < len(math):
+        if math.startswith(("\\begin", "\\left", "\\{"), k):
+            depth += 1
+            k += 2
+            continue
+        elif math.startswith(("\\end", "\\right", "\\}"), k):
+            depth -= 1
+            k += 2
+            continue
+        elif math[k] == "\\":
+            k += 2  # another command or escaped character
+            continue
+        elif math[k] in "{([":
+            depth += 1
+        elif math[k] in "})]":
+            depth -= 1
+        elif depth == 0 and (found := separator.match(math, k)):
+            parts.append(math[start:k].strip() + ",")
+            start = k = found.end()
+            continue
+        k += 1
+    if not parts:
+        return math
+    parts.append(math[start:].strip())
+    return "\\begin{gathered}\n" + " \\\\\n".join(parts) + "\n\\end{gathered}"
+
+
 def _math_blocks(text: str) -> str:
     lines = text.splitlines()
     out: list[str] = []
@@ -56,7 +93,7 @@ def _math_blocks(text: str) -> str:
             body.append(lines[k])
             k += 1
         math = textwrap.dedent("\n".join(b for b in body if b.strip()))
-        math = "\n".join(line.strip() for line in math.splitlines())
+        math = split_formulas("\n".join(line.strip() for line in math.splitlines()))
         out.extend([f"{indent}$$", *(indent + m for m in math.splitlines()), f"{indent}$$", ""])
     return "\n".join(out)
 

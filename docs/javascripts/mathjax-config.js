@@ -14,10 +14,18 @@ window.MathJax = {
   }
 };
 
-// Material's instant navigation swaps the page body without a reload, so typeset again each
-// time a page is shown. Guarded: MathJax may not have finished loading on the first event.
+// Each page is typeset once, by MathJax's own startup. Material's document$ also emits on the
+// page load; typesetting again then would typeset MathJax's own output. Later emissions come
+// only with instant navigation (off here: the site must work from file://), which swaps the
+// page body without a reload; that body is typeset afresh.
 if (typeof document$ !== "undefined") {
+  var posencFirstPage = true;
   document$.subscribe(function () {
+    // The first emission is the page load itself: MathJax's startup typesets it.
+    if (posencFirstPage) {
+      posencFirstPage = false;
+      return;
+    }
     if (!window.MathJax || typeof MathJax.typesetPromise !== "function") return;
     var output = MathJax.startup && MathJax.startup.output;
     if (output && typeof output.clearCache === "function") output.clearCache();
