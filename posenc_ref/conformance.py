@@ -805,9 +805,20 @@ def _expected_from(ident: Identification | None, requested: Convention | None) -
 
 
 def _fitted_words(ident: Identification) -> str:
+    """The fitted formula in a few words: layout, spacing, base, scale."""
     f = ident.fitted or {}
-    parts = [f"{k} {_g(v) if isinstance(v, float) else v}" for k, v in f.items() if k != "odd"]
-    return ", ".join(parts)
+    words = [f"{f.get('layout')}, {f.get('spacing')} spacing, base {f.get('base', 0):g}"]
+    if abs(float(f.get("scale", 1.0)) - 1.0) > 1e-6:
+        words.append(f"output scale {_g(f['scale'])}")
+    return ", ".join(words)
+
+
+def _by_width(lines: list[tuple[int, str]]) -> str:
+    """``d_model=32, 64: words`` for the widths that share their words."""
+    groups: dict[str, list[int]] = {}
+    for d, words in lines:
+        groups.setdefault(words, []).append(d)
+    return "; ".join(f"d_model={', '.join(map(str, ds))}: {w}" for w, ds in groups.items())
 
 
 def _differences(found: _Expected, wanted: _Expected, d: int) -> list[str]:
@@ -818,9 +829,7 @@ def _differences(found: _Expected, wanted: _Expected, d: int) -> list[str]:
         out.append(f"layout {a.layout}, not {b.layout}")
     ba, bb = a.effective_base(d), b.effective_base(d)
     if abs(ba - bb) > 1e-6 * bb:
-        out.append(
-            f"frequencies of base {_g(a.base)} ({a.spacing}), not {_g(b.base)} ({b.spacing})"
-        )
+        out.append(f"frequencies of base {a.base:g} ({a.spacing}), not {b.base:g} ({b.spacing})")
     sa, sb = found.scale(d), wanted.scale(d)
     if abs(sa - sb) > 1e-6 * sb:
         out.append(f"output scale {_g(sa)}, not {_g(sb)} ({b.scale})")
@@ -944,53 +953,49 @@ class _TableCheck:
             ident = w.ident
             if ident is None or not ident.matched:
                 statuses.append("fail")
-                lines.append(f"d_model={w.d}: no convention reproduces the table")
+                lines.append((w.d, "no convention reproduces the table"))
             elif not ident.presets:
                 statuses.append("fail")
-                lines.append(
-                    f"d_model={w.d}: a formula no known code base uses ({_fitted_words(ident)}); "
-                    "pass convention= to check it as intended"
-                )
+                lines.append((w.d, f"a formula no known code base uses ({_fitted_words(ident)})"))
             else:
                 statuses.append("pass")
-                lines.append(f"d_model={w.d}: {', '.join(ident.presets)}")
+                lines.append((w.d, ", ".join(ident.presets)))
         presets = self._presets()
-        if all(s == "pass" for s in statuses) and not presets:
+        if "fail" in statuses:
+            hint = (
+                "; pass convention= to check an intended formula"
+                if all(w.ident is not None and w.ident.matched for w in self.good)
+                else ""
+            )
+            return _claim(CLAIMS, "identify", "fail", _by_width(lines) + hint)
+        if not presets:
             return _claim(
                 CLAIMS,
                 "identify",
                 "fail",
-                "the widths read as different conventions: " + "; ".join(lines),
+                "the widths read as different conventions: " + _by_width(lines),
             )
-        if all(s == "pass" for s in statuses):
-            return _claim(
-                CLAIMS,
-                "identify",
-                "pass",
-                f"{presets[0]} at every width"
-                + (f" (same formula: {', '.join(presets[1:])})" if len(presets) > 1 else ""),
-                presets=list(presets),
-            )
-        return _claim(CLAIMS, "identify", "fail", "; ".join(lines), widths=lines)
+        same = f" (same formula: {', '.join(presets[1:])})" if len(presets) > 1 else ""
+        return _claim(
+            CLAIMS, "identify", "pass", f"{presets[0]} at every width{same}", presets=list(presets)
+        )
 
     def _identify_requested(self) -> Claim:
         name = self.requested.name
-        lines, ok = [], True
+        lines = []
         for w in self.good:
-            fits, _ = _reproduces(w.expected, w.table, self.pos, w.d)
-            if fits:
+            if _reproduces(w.expected, w.table, self.pos, w.d)[0]:
                 continue
-            ok = False
             found = _expected_from(w.ident, None)
             if found is ASSUMED:
-                lines.append(f"d_model={w.d}: no convention reproduces the table")
+                lines.append((w.d, "no convention reproduces the table"))
                 continue
             diffs = _differences(found, w.expected, w.d) or ["the values differ"]
-            label = ", ".join(w.ident.presets) or "a fitted formula"
-            lines.append(f"d_model={w.d}: reads as {label}: {'; '.join(diffs)}")
-        if ok:
+            label = ", ".join(w.ident.presets) or _fitted_words(w.ident)
+            lines.append((w.d, f"reads as {label}: {'; '.join(diffs)}"))
+        if not lines:
             return _claim(CLAIMS, "identify", "pass", f"{name} reproduces the table at every width")
-        return _claim(CLAIMS, "identify", "fail", f"not {name}: " + "; ".join(lines), widths=lines)
+        return _claim(CLAIMS, "identify", "fail", f"not {name}: " + _by_width(lines))
 
     def bugs(self) -> Claim:
         if not self.good:

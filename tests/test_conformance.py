@@ -48,10 +48,12 @@ def test_every_preset_emulation_passes_with_its_name(name):
 
 @pytest.mark.parametrize("name", ["fairseq", "x-transformers", "hf-marian", "diffusers-unet"])
 def test_a_requested_preset_reproduces_its_own_emulation(name):
-    report = cf.check_table(lambda positions, d: PRESETS[name].table(positions, d),
-                            convention=name, **SMALL)
+    report = cf.check_table(
+        lambda positions, d: PRESETS[name].table(positions, d), convention=name, **SMALL
+    )
     assert report.ok, str(report)
-    assert report.requested and report.convention.name == name
+    assert report.requested
+    assert report.convention.name == name
 
 
 def test_the_catalogue_textbook_errors_stay_below_p_eps():
@@ -78,7 +80,8 @@ def test_the_reference_is_correctly_rounded_everywhere():
 
 def test_float64_reference_is_faithful_and_named_paper():
     report = cf.check_table(lambda positions, d: pe.sinusoidal(positions, d), **SMALL)
-    assert report.ok and report.presets == ("paper",)
+    assert report.ok
+    assert report.presets == ("paper",)
     assert report.claim("eq-pe").evidence["grade"] == "faithful"
 
 
@@ -138,7 +141,9 @@ RNG = np.random.default_rng(7)
 
 
 def noisy(positions, d):
-    return pe.sinusoidal(positions, d) + RNG.normal(0.0, 1e-12, (positions.size, d))
+    """Some entries moved by one ulp, others not, differently on every call."""
+    table = reference32(positions, d)
+    return np.where(RNG.random(table.shape) < 0.01, np.nextafter(table, np.float32(2)), table)
 
 
 def ignores_positions(positions, d):
@@ -170,7 +175,7 @@ BROKEN = [
     (off_by_one, {}, "positions-start", "holds position 1"),
     (float16_positions, {}, "contract", "not finite"),
     (base_1000, {}, "identify", "no known code base"),
-    (base_1000, {"convention": "paper"}, "identify", "base 1e+03"),
+    (base_1000, {"convention": "paper"}, "identify", "base 1000"),
     (dropped_odd_column, {}, "odd-width", "dropped"),
     (cut_from_wider, {}, "odd-width", "cut to"),
     (missing_scale, {"convention": "x-transformers"}, "identify", "output scale 1"),
@@ -232,7 +237,8 @@ def rope_float32_cache(x, positions):
 @pytest.mark.parametrize("layout", ["interleaved", "half"])
 def test_a_correct_rope_passes(layout):
     report = cf.check_rope(lambda x, p: pe.apply_rope(x, p, layout=layout))
-    assert report.ok and not report.warnings, str(report)
+    assert report.ok, str(report)
+    assert not report.warnings
     assert report.convention == cf.RopeConvention(layout, 10000.0)
     assert report.claim("eq-rope").evidence["grade"] == "correctly rounded"
 
@@ -258,7 +264,8 @@ def test_scaled_and_partial_rope_are_identified():
 
     report = cf.check_rope(scaled, scaling=yarn, dtype="float64")
     assert report.ok, str(report)
-    assert report.convention.scaling == yarn and report.convention.base == 1e6
+    assert report.convention.scaling == yarn
+    assert report.convention.base == 1e6
     partial = cf.check_rope(lambda x, p: pe.apply_rope(x, p, rotary_dim=16))
     assert partial.ok, str(partial)
     assert partial.convention.rotary_dim == 16
@@ -269,11 +276,14 @@ BROKEN_ROPE = [
     (lambda x, p: pe.apply_rope(x, p, base=5000.0), {"base": 10000.0}, "identify", "base 5000"),
     (lambda x, p: pe.apply_rope(x, p * p // 8 + p), {}, "thm-rope-relative", "more than n - m"),
     (lambda x, p: 1.01 * pe.apply_rope(x, p), {}, "thm-rope-norm", "|x'| = |x|"),
-    (lambda x, p: pe.apply_rope(x, p, layout="half"), {"layout": "interleaved"}, "identify",
-     "layout half"),
+    (
+        lambda x, p: pe.apply_rope(x, p, layout="half"),
+        {"layout": "interleaved"},
+        "identify",
+        "layout half",
+    ),
     (lambda x, p: x * np.cos(p)[:, None] + x * np.sin(p)[:, None], {}, "identify", "not a RoPE"),
-    (rope_float32_cache, {"strict": True, "positions": range(0, 4096, 64)}, "eq-rope",
-     "textbook"),
+    (rope_float32_cache, {"strict": True, "positions": range(0, 4096, 64)}, "eq-rope", "textbook"),
 ]
 
 
@@ -331,7 +341,8 @@ class NeedsDetach(ArrayOnly):
 @pytest.mark.parametrize("wrapper", [ArrayOnly, DLPackOnly, Both])
 def test_framework_arrays_are_read_without_the_framework(wrapper):
     report = cf.check_table(lambda positions, d: wrapper(reference32(positions, d)), **SMALL)
-    assert report.ok and report.dtype == "float32"
+    assert report.ok
+    assert report.dtype == "float32"
     rope = cf.check_rope(lambda x, p: wrapper(pe.apply_rope(x, p)))
     assert rope.ok
 
@@ -339,7 +350,8 @@ def test_framework_arrays_are_read_without_the_framework(wrapper):
 def test_an_unreadable_array_is_a_failed_shape_claim_that_says_what_to_do():
     report = cf.check_table(lambda positions, d: NeedsDetach(reference32(positions, d)), **SMALL)
     claim = report.claim("check-shape")
-    assert claim.status == "fail" and "detach" in claim.detail
+    assert claim.status == "fail"
+    assert "detach" in claim.detail
     assert {c.status for c in report.claims[1:]} == {"skip"}
     with pytest.raises(TypeError, match="the result must be an array NumPy can read"):
         cf.to_numpy(NeedsDetach([1.0]))
@@ -402,7 +414,8 @@ def test_arguments_are_checked_before_any_call():
 def test_a_convention_object_is_accepted():
     wanted = Convention(layout="sin|cos", base=500.0, name="mine")
     report = cf.check_table(lambda p, d: wanted.table(p, d), convention=wanted, **SMALL)
-    assert report.ok and report.convention is wanted
+    assert report.ok
+    assert report.convention is wanted
 
 
 # --------------------------------------------------------------------- the command line
@@ -427,7 +440,8 @@ def test_cli_checks_a_function_and_a_saved_table(tmp_path, monkeypatch):
     assert cli("check", "my_pe:rope", "--rope", "--base", "10000").code == 0
     np.save(tmp_path / "t.npy", reference32(np.arange(64), 32))
     saved = cli("check", str(tmp_path / "t.npy"))
-    assert saved.code == 0 and "a saved table 64 x 32" in saved.out
+    assert saved.code == 0
+    assert "a saved table 64 x 32" in saved.out
 
 
 @pytest.mark.parametrize(
@@ -499,7 +513,10 @@ def test_the_plugin_fixture_in_a_users_project(tmp_path):
     )
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
         env={**_clean_env(), "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert "1 failed, 2 passed" in run.stdout, run.stdout + run.stderr
@@ -511,4 +528,3 @@ def _clean_env() -> dict:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-
