@@ -25,7 +25,7 @@ frequency (a few units of roundoff relative, by ``pow`` or by ``exp``/``log``) a
 (one more), so the angle is off by about :math:`|p|\,\omega\,\varepsilon`; a sine or cosine moves
 by no more than its argument; the final rounding adds :math:`\varepsilon/2`. The factor 2 is the
 margin (the textbook emulations of the catalogue stay below :math:`|p|\,\varepsilon`, a test checks
-them), and :func:`posenc_ref.identify` accepts a preset by the same rule. From it:
+them), and :func:`~posenc_ref.identification.identify` accepts a preset by the same rule. From it:
 
 - **values** (``eq-pe``, ``contract``): graded *correctly rounded* (every entry within 0.5 ulp of
   the exact value), *faithful* (within 1 ulp), *textbook* (within :math:`\delta(p)` but not
@@ -95,9 +95,12 @@ __all__ = [
     "CLAIMS",
     "DEFAULT_D_MODELS",
     "GRADES",
+    "IDENTIFY_ROWS",
+    "INDEX_BUGS",
     "LARGE_POSITIONS",
     "ROPE_CLAIMS",
     "STATUSES",
+    "THEOREM_ROWS",
     "Claim",
     "Report",
     "RopeConvention",
@@ -156,7 +159,7 @@ LARGE_POSITIONS: tuple[int, ...] = (
     2**24 + 1,
 )
 
-#: Rows read by :func:`posenc_ref.identify` (it compares every preset at this size).
+#: Rows read by :func:`~posenc_ref.identification.identify` (it compares every preset at this size).
 IDENTIFY_ROWS = 32
 
 #: Entries of the reference table built at once when values are graded (one call is cheaper
@@ -355,9 +358,14 @@ def _convention_line(report: Report) -> str:
     text = f"convention ({how}): {conv.name}, {conv.layout}, {spacing}, B = {conv.base:g}"
     if conv.scale != "1":
         text += f", times {conv.scale}"
-    if report.presets and report.presets != (conv.name,):
-        text += f" (same formula: {', '.join(report.presets)})"
+    others = [name for name in report.presets if name != conv.name]
+    if others:
+        text += f" (same formula: {', '.join(others)})"
     return text
+
+
+#: Width of the text report, and where its third column starts.
+REPORT_WIDTH, _DETAIL_AT = 78, 28
 
 
 def _render(report: Report) -> str:
@@ -365,21 +373,18 @@ def _render(report: Report) -> str:
     verdict = "OK" if report.ok else "FAIL"
     head = f"{report.kind} check of {report.subject}: {verdict}"
     tail = [f"{counts[s]} {s}" for s in ("fail", "warn", "skip") if counts[s]]
-    lines = [
-        head + (f" ({', '.join(tail)})" if tail else ""),
-        _convention_line(report),
-        "",
-        f"{'status':<7}{'claim':<21}what was found",
-    ]
-    width = 78 - 28
+    lines = [head + (f" ({', '.join(tail)})" if tail else "")]
+    lines += textwrap.wrap(_convention_line(report), REPORT_WIDTH, subsequent_indent="  ")
+    lines.append(f"{'status':<7}{'claim':<21}what was found")
+    lines.append(f"{'-' * 6} {'-' * 20} {'-' * (REPORT_WIDTH - _DETAIL_AT)}")
     for c in report.claims:
-        wrapped = textwrap.wrap(c.detail, width) or [""]
+        wrapped = textwrap.wrap(c.detail, REPORT_WIDTH - _DETAIL_AT) or [""]
         lines.append(f"{c.status:<7}{c.id:<21}{wrapped[0]}")
-        lines.extend(f"{'':<28}{more}" for more in wrapped[1:])
+        lines.extend(" " * _DETAIL_AT + more for more in wrapped[1:])
     flagged = [c for c in report.claims if c.status in ("fail", "warn")]
     if flagged:
-        lines.append("")
-        lines.append("on the site: " + ", ".join(dict.fromkeys(c.url for c in flagged)))
+        urls = ", ".join(dict.fromkeys(c.url for c in flagged))
+        lines += textwrap.wrap(f"on the site: {urls}", REPORT_WIDTH, subsequent_indent=" " * 13)
     return "\n".join(lines)
 
 
@@ -563,7 +568,8 @@ class _Expected:
 
     def rounded(self, pos: np.ndarray, d: int, dtype: np.dtype) -> np.ndarray:
         """The exact values rounded to ``dtype``: correctly rounded for float16/float32 on the
-        fast path (:func:`posenc_ref.sinusoidal` itself), else from the faithful float64."""
+        fast path (:func:`~posenc_ref.sinusoidal.sinusoidal` itself), else rounded from the
+        faithful float64."""
         if not self.plain(d):
             return self.exact(pos, d).astype(dtype)
         conv = self.conv
@@ -1116,8 +1122,11 @@ class _TableCheck:
             f"position {worst['position']}, pair {worst['pair']} ({worst['layout']}); "
             f"tolerance {_g(worst['tolerance'])}"
         )
-        if status == "pass":
-            detail = f"every pair turns by one angle per shift; worst {detail}"
+        if status == "pass":  # no numbers: below the tolerance they are rounding noise
+            detail = (
+                f"in the {worst['layout']} pairs, row p + k is row p turned by one angle per "
+                "pair (k = 1, 3, 17), within the tolerance at every row"
+            )
         return _claim(CLAIMS, "thm-shift", status, detail, **worst)
 
     def dot(self) -> Claim:
@@ -1133,6 +1142,8 @@ class _TableCheck:
             f"{_pair_words(worst['pairs'][1])}); "
             f"tolerance {_g(worst['tolerance'])}"
         )
+        if status == "pass":
+            detail = "rows with the same offset have the same dot product, within the tolerance"
         return _claim(CLAIMS, "thm-dot", status, detail, **worst)
 
     def norm(self) -> Claim:
@@ -1147,6 +1158,12 @@ class _TableCheck:
             f"{worst['position']}, expected {_g(worst['expected'])}; tolerance "
             f"{_g(worst['tolerance'])}"
         )
+        if status == "pass":
+            norms = ", ".join(
+                f"{w.expected.scale(w.d) * math.sqrt(w.d / 2):.4g} at d_model={w.d}"
+                for w in self.good
+            )
+            detail = f"every row has norm s·sqrt(d/2) ({norms}), within the tolerance"
         return _claim(CLAIMS, "thm-norm", status, detail, **worst)
 
     # -- calls
@@ -1888,6 +1905,12 @@ class _RopeCheck:
             f"{grade} against {self.conv}: largest error {_g(err[b, r, c])} "
             f"({_g(bound[b, r, c])} ulp) at position {self.pos[r]}, channel {c}"
         )
+        if grade in ("correctly rounded", "faithful"):
+            within = "0.5 ulp" if grade == "correctly rounded" else "1 ulp"
+            detail = (
+                f"{grade}: every output within {within} of the exact rotation ({self.conv}), "
+                "up to the float64 rounding of the rotation itself"
+            )
         return self._claim(
             "eq-rope",
             _grade_status(grade, self.strict),
@@ -1924,8 +1947,8 @@ class _RopeCheck:
         i = int(np.argmax(spread / tol))
         status = "pass" if spread[i] <= tol[i] else "fail"
         detail = (
-            f"scores of equal offsets agree: worst offset {off[starts[i]]}, spread "
-            f"{_g(spread[i])}, tolerance {_g(tol[i])}"
+            f"q(m)·k(n) is the same for every m, n with the same n - m ({starts.size} offsets), "
+            "within the tolerance"
         )
         if status == "fail":
             detail = (
@@ -1954,10 +1977,12 @@ class _RopeCheck:
         b, r = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
         status = "pass" if ratio[b, r] <= 1 else "fail"
         what = "" if factor == 1 else f" times the attention factor {_g(factor)}"
-        detail = (
-            f"|x'| = |x|{what}: worst at position {self.pos[r]}, {_g(out[b, r])} for "
-            f"{_g(factor * lengths[b, r])} (tolerance {_g(tol[b, r])})"
-        )
+        detail = f"|x'| = |x|{what} at every position, within the tolerance"
+        if status == "fail":
+            detail = (
+                f"|x'| = |x|{what} fails: at position {self.pos[r]}, {_g(out[b, r])} for "
+                f"{_g(factor * lengths[b, r])} (tolerance {_g(tol[b, r])})"
+            )
         return self._claim(
             "thm-rope-norm",
             status,

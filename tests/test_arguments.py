@@ -39,6 +39,7 @@ def _table32(positions, d_model):
 def _rope(x, positions):
     return rope.apply_rope(x, positions, layout="half")
 
+
 # The same bad inputs for every argument of a kind: (value, exception).
 BAD = {
     "int": [
