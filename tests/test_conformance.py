@@ -528,3 +528,27 @@ def _clean_env() -> dict:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+
+# ---------------------------------------------------------------------------------- bench
+def test_bench_reports_the_cost_of_a_check():
+    from posenc_ref import bench
+
+    cost = bench.conformance_cost(512, 32, 1)
+    assert set(cost) == {
+        "generate_ms",
+        "check_reference_ms",
+        "check_textbook_ms",
+        "x_generate",
+        "x_generate_textbook",
+    }
+    assert all(v > 0 for v in cost.values())
+    assert cost["x_generate"] == pytest.approx(cost["check_reference_ms"] / cost["generate_ms"])
+    floors = {"sin+cos float64": 1.0, "alloc+fill float32": 1.0, "alloc+fill float64": 1.0}
+    result = {
+        "machine": {"torch": None},
+        "sizes": [{"n": 512, "d": 32, "floors_ms": floors, "methods": [], "conformance": cost}],
+    }
+    text = bench.markdown(result)
+    assert "Conformance check (check_table) of the saved float32 table" in text
+    assert f"{cost['x_generate']:.2f} x generating it" in text
