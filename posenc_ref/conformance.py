@@ -714,7 +714,7 @@ def _evidence(
     elif grade == "textbook":
         out["detail"] = (
             f"textbook: error up to {_g(err[r, c])} ({_g(ulps[r, c])} ulp) at {where}, growing "
-            f"like |p|·eps: at most {_g(ratio)} of δ(p) = (2|p|+2)·eps"
+            f"like |p|·eps: at most {_g(ratio)} of δ(p), the error the dtype explains"
         )
     else:
         out["detail"] = (
