@@ -21,6 +21,10 @@ reference's float32 table is also verified *completely*: every entry is compared
 faithful float64 table rounded to float32, and the entries whose float64 value is within two
 float64 ulps of a float32 rounding boundary are recomputed with mpmath.
 
+The conformance suite's cost is measured too: :func:`posenc_ref.conformance.check_table` on the
+saved float32 table (the reference's, and the textbook one) against generating the reference
+table; the goal is at most 3x.
+
 Speed goals live here, never in a timed test.
 
 Examples
@@ -220,6 +224,26 @@ def verify_float32(n: int, d: int) -> dict[str, int]:
     return {"entries": int(y32.size), "rechecked_in_mpmath": rechecked, "misrounded": misrounded}
 
 
+def conformance_cost(n: int, d: int, repeat: int) -> dict[str, float]:
+    """Median times (ms) of checking a saved ``n x d`` float32 table with
+    :func:`posenc_ref.conformance.check_table` (the reference's table and the textbook one of
+    the PyTorch tutorial), and of generating the reference table; ratios to the latter."""
+    from posenc_ref import conformance
+
+    reference = posenc_ref.sinusoidal(n, d, dtype=np.float32)
+    textbook = _tutorial_numpy(np.float32)(n, d)
+    generate = _median_ms(lambda: posenc_ref.sinusoidal(n, d, dtype=np.float32), repeat)
+    check = _median_ms(lambda: conformance.check_table(reference), repeat)
+    check_textbook = _median_ms(lambda: conformance.check_table(textbook), repeat)
+    return {
+        "generate_ms": generate,
+        "check_reference_ms": check,
+        "check_textbook_ms": check_textbook,
+        "x_generate": check / generate,
+        "x_generate_textbook": check_textbook / generate,
+    }
+
+
 def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
     cpu = platform.processor() or platform.machine()
@@ -251,9 +275,11 @@ def run(
     sample_rows: int = 8,
     verify: bool = True,
     progress: Callable[[str], None] | None = None,
+    conformance: bool = True,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the JSON-ready result. ``progress`` receives one line per step
-    (what is being timed or checked) as the run goes."""
+    (what is being timed or checked) as the run goes; ``conformance`` times the conformance
+    check of each size's float32 table (:func:`conformance_cost`)."""
     say = progress or (lambda _line: None)
     result: dict[str, Any] = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -294,6 +320,9 @@ def run(
         if verify:
             say(f"{n}x{d}: checking every entry of the float32 table")
             entry["verify_float32"] = verify_float32(n, d)
+        if conformance:
+            say(f"{n}x{d}: timing the conformance check of the float32 tables")
+            entry["conformance"] = conformance_cost(n, d, repeat)
         result["sizes"].append(entry)
     return result
 
@@ -337,6 +366,15 @@ def markdown(result: dict[str, Any]) -> str:
             lines.append(
                 f"Complete float32 table: {v['entries']} entries, {v['rechecked_in_mpmath']} "
                 f"rechecked in mpmath, {v['misrounded']} misrounded."
+            )
+        if "conformance" in size:
+            c = size["conformance"]
+            lines.append("")
+            lines.append(
+                f"Conformance check (check_table) of the saved float32 table: reference "
+                f"{c['check_reference_ms']:.1f} ms = {c['x_generate']:.2f} x generating it "
+                f"({c['generate_ms']:.1f} ms); textbook {c['check_textbook_ms']:.1f} ms = "
+                f"{c['x_generate_textbook']:.2f} x (goal: at most 3 x)."
             )
         lines.append("")
     return "\n".join(lines)

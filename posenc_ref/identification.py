@@ -251,7 +251,13 @@ class Identification:
         if not self.matched or self.model is None:
             return None
         conv = self.model.axes[0].convention
-        return replace(conv, scale=self.model.scale) if self.model.scale != 1 else conv
+        scale = self.model.scale
+        if scale == 1:
+            return conv
+        if self.model.grid is None and scale == self.model.width**-0.5:
+            # Snapped to 1/sqrt(d) (see _snap_scale): keep the rule, so other widths follow it.
+            return replace(conv, scale="1/sqrt(d)")
+        return replace(conv, scale=scale)
 
     @property
     def scale(self) -> float:
@@ -599,12 +605,15 @@ def _candidate_1d(
     step = reading.step
     positions = rows if rows is not None else reading.start + step * np.arange(n)
     padding = int(zero_rows[0]) if zero_rows.size == 1 else None
+    # The convention carries the padding row too, so that it reproduces the table on its own.
+    padding_idx = int(positions[padding]) if padding is not None else None
     try:
         conv = Convention(
             layout=layout,
             spacing=spacing,
             base=base,
             start=int(positions[0]) if positions.size else 0,
+            padding_idx=padding_idx if padding_idx is not None and padding_idx >= 0 else None,
             odd=pairing.odd,
             name="fitted",
         )
@@ -623,7 +632,7 @@ def _candidate_1d(
         "base": base,
         "start": int(positions[0]) if positions.size else 0,
         "step": step,
-        "padding_idx": int(positions[padding]) if padding is not None else None,
+        "padding_idx": padding_idx,
         "odd": pairing.odd if d % 2 else "n/a (even width)",
         "scale": scale,
         "signs": signs,

@@ -46,8 +46,9 @@ class RopeMatch:
     """Number of rows (positions ``0 … positions-1`` unless given)."""
     geometric: bool = True
     """False when the cache's frequencies are not ``b**(-2i/d)`` for any base ``b``: the mark of
-    a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and a row holds
-    position ±1 (there the angles are the frequencies themselves); otherwise True."""
+    a scaled RoPE (linear, YaRN, llama3). Judged only when ``sin`` is given and some rows are
+    one position apart, or a row holds position ±1 (there the angles are the frequencies
+    themselves); otherwise True."""
     scaling: RopeScaling | None = None
     """The :class:`~posenc_ref.rope_scaling.RopeScaling` compared with, if any (given, a known
     model's, or fitted to the cache's frequencies)."""
@@ -354,6 +355,10 @@ def _read_cache(
 ) -> _CacheReading | None:
     """Read positions (a window anywhere), sine signs and frequencies off a (cos, sin) cache."""
     if sin is None or cos.shape[0] < 2:
+        return None
+    if positions is not None and not np.any(np.abs(np.diff(positions)) == 1):
+        # Rows further apart than one position fold the fast pairs' angles (ω_0 = 1 turns by
+        # the stride): their frequencies, signs and base cannot be read, only compared.
         return None
     pairs = _reading.read_pairs(sin, cos)
     if pairs is None or pairs.spread > 0.05:

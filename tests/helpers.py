@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,3 +76,10 @@ def to_bfloat16(x: np.ndarray) -> np.ndarray:
     bits = np.asarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
     rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
     return rounded.astype(np.uint32).view(np.float32)
+
+
+def loaded_after_import(module: str, candidates: tuple[str, ...]) -> dict[str, bool]:
+    """In a fresh interpreter, import ``module`` and say which of ``candidates`` it loaded."""
+    code = f"import sys, {module}; print(*(m in sys.modules for m in {candidates!r}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return dict(zip(candidates, (word == "True" for word in out.stdout.split()), strict=True))

@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 import ast
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import loaded_after_import
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "posenc_ref"
@@ -158,10 +158,6 @@ def test_the_checker_sees_deferred_and_relative_imports():
 
 def test_import_posenc_ref_is_light():
     """One fresh interpreter: the facade loads neither SymPy, mpmath, nor the catalogue."""
-    code = (
-        "import sys, posenc_ref; "
-        "print(*(m in sys.modules for m in "
-        "('sympy', 'mpmath', 'posenc_ref.conventions', 'posenc_ref.symbolic')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False"] * 4
+    heavy = ("sympy", "mpmath", "posenc_ref.conventions", "posenc_ref.symbolic")
+    loaded = loaded_after_import("posenc_ref", heavy)
+    assert not any(loaded.values()), loaded

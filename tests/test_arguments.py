@@ -18,6 +18,7 @@ import pytest
 import posenc_ref as pe
 from posenc_ref import (
     alternatives,
+    conformance,
     conventions,
     grid2d,
     identification,
@@ -29,6 +30,15 @@ from posenc_ref import rope_scaling as rs
 
 LLAMA = rs.RopeScaling("llama3", 8.0, original_max_positions=8192)
 X = np.ones((2, 4))
+
+
+def _table32(positions, d_model):
+    return pe.sinusoidal(positions, d_model, dtype="float32")
+
+
+def _rope(x, positions):
+    return rope.apply_rope(x, positions, layout="half")
+
 
 # The same bad inputs for every argument of a kind: (value, exception).
 BAD = {
@@ -300,6 +310,51 @@ CALLS = {
         {"d_model": 9, "src": "interleaved", "dst": "cos|sin", "odd": "sine"},
         {"d_model": "int", "src": "choice", "dst": "choice", "odd": "choice"},
     ),
+    "check_table": (
+        conformance.check_table,
+        {
+            "fn": _table32,
+            "convention": "hf-xlm",
+            "d_models": 8,
+            "positions": 8,
+            "strict": False,
+            "large_positions": [65536],
+        },
+        {
+            "convention": "choice",
+            "d_models": "int",
+            "positions": "positions",
+            "strict": "flag",
+            "large_positions": "positions",
+        },
+    ),
+    "check_rope": (
+        conformance.check_rope,
+        {
+            "apply_fn": _rope,
+            "base": 10000.0,
+            "layout": "half",
+            "d_head": 8,
+            "positions": 8,
+            "dtype": "float32",
+            "strict": False,
+            "seed": 1,
+        },
+        {
+            "base": "real",
+            "layout": "choice",
+            "d_head": "int",
+            "positions": "positions",
+            "dtype": "dtype",
+            "strict": "flag",
+            "seed": "int",
+        },
+    ),
+    "RopeConvention": (
+        conformance.RopeConvention,
+        {"layout": "half", "base": 500.0, "rotary_dim": 4},
+        {"layout": "choice", "base": "real", "rotary_dim": "int"},
+    ),
     "Grid2D.table": (
         grid2d.GRID_2D["mae"].table,
         {"height": 2, "width": 3, "d_model": 8, "cls_token": True},
@@ -320,6 +375,7 @@ EXEMPT = {
     "format_report": "rows of accuracy_report",
     "attention_factor": "a RopeScaling or None",
     "from_hf": "a dict of Hugging Face's keys (checked in test_rope_scaling)",
+    "to_numpy": "any array of any framework (checked in test_conformance)",
 }
 
 
@@ -328,6 +384,12 @@ OPTIONAL = {
     ("identify_rope_cache", "positions"),
     ("identify_rope_cache", "base"),
     ("apply_rope partial", "rotary_dim"),
+    ("check_table", "convention"),
+    ("check_table", "d_models"),
+    ("check_table", "positions"),
+    ("check_rope", "base"),
+    ("check_rope", "layout"),
+    ("RopeConvention", "rotary_dim"),
 }
 
 
@@ -375,6 +437,7 @@ def _public_callables():
     modules = [
         pe,
         alternatives,
+        conformance,
         conventions,
         grid2d,
         identification,
@@ -397,7 +460,16 @@ def test_the_sweep_covers_every_public_callable():
     covered = {name.split(".")[0] for name in CALLS} | {"Grid2D"}
     missing = {name for name in _public_callables() if name not in covered and name not in EXEMPT}
     # Classes that only hold results have no arguments of their own to check.
-    data = {"Column", "Format", "Identification", "Match", "RopeIdentification", "RopeMatch"}
+    data = {
+        "Claim",
+        "Column",
+        "Format",
+        "Identification",
+        "Match",
+        "Report",
+        "RopeIdentification",
+        "RopeMatch",
+    }
     assert missing <= data, sorted(missing - data)
     assert not set(EXEMPT) & covered
 

@@ -1,6 +1,7 @@
 """Command line: ``python -m posenc_ref <command>``.
 
-One module per sub-command (:mod:`.table`, :mod:`.identify`, :mod:`.accuracy`, :mod:`.bench`),
+One module per sub-command (:mod:`.table`, :mod:`.identify`, :mod:`.check`, :mod:`.accuracy`,
+:mod:`.bench`),
 each with ``add_parser(sub)``; :data:`COMMANDS` lists them in the order ``--help`` shows.
 Commands use only the public API. Every error prints one line to stderr and exits with status
 2 (bad input) or 1 (other failures), never a traceback; argparse's own errors too.
@@ -13,13 +14,13 @@ from collections.abc import Sequence
 
 import posenc_ref
 
-from . import accuracy, bench, identify, table
+from . import accuracy, bench, check, identify, table
 from ._common import CommandError, Parser
 
 __all__ = ["COMMANDS", "CommandError", "build_parser", "main"]
 
 #: The sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (table, identify, accuracy, bench)
+COMMANDS = (table, identify, check, accuracy, bench)
 
 
 def build_parser() -> Parser:
