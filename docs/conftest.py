@@ -53,3 +53,25 @@ pytest_collect_file = Sybil(
     setup=_setup,
     teardown=_teardown,
 ).pytest()
+
+
+# pytest-xdist (the README's test command runs with -n auto): by default each test is a unit
+# of work of its own, which would scatter a page's blocks over the workers. This scheduler keeps
+# a page's blocks together, in page order, and hands out every other test on its own. (xdist's
+# --dist loadgroup would do the same with marks, but stops grouping under pytest 9.2:
+# https://github.com/pytest-dev/pytest-xdist/issues/1386.)
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # without pytest-xdist the tests run in one process, in order
+    LoadScopeScheduling = None
+
+if LoadScopeScheduling is not None:
+
+    class _PageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".md") else nodeid
+
+    def pytest_xdist_make_scheduler(config, log):
+        # Only the default mode; an explicit --dist (loadfile, worksteal, …) is left alone.
+        return _PageScheduling(config, log) if config.getvalue("dist") == "load" else None

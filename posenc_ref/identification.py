@@ -171,14 +171,22 @@ def _axis_table(axis: _Axis, positions: np.ndarray, width: int) -> np.ndarray:
     return table
 
 
-def _bug_table(axis: _Axis, positions: np.ndarray, width: int) -> np.ndarray:
+def _bug_table(axis: _Axis, positions: np.ndarray, width: int, *, exact: bool = True):
     """Bugs 1 and 2: column ``j`` turns at ``base**(-j/d)`` or ``base**(-2j/d)``, a sine or a
-    cosine by the layout's role of column ``j``; exact, from a table of width ``2d``."""
+    cosine by the layout's role of column ``j``; exact, from a table of width ``2d``, or (not
+    ``exact``) in plain float64 arithmetic, see :func:`_bug_ruled_out`."""
     conv = axis.convention
     base = conv.base if axis.bug == "bug-1" else conv.base**2
-    wide = sinusoidal(positions, 2 * width, base=base, layout="sin|cos")  # pair j: base**(-j/d)
     roles = _layout.column_roles(width, conv.layout, "error")
-    return wide[:, [j if func == "sin" else width + j for j, (func, _pair) in enumerate(roles)]]
+    pick = [j if func == "sin" else width + j for j, (func, _pair) in enumerate(roles)]
+    if exact:
+        wide = sinusoidal(positions, 2 * width, base=base, layout="sin|cos")  # pair j: base**(-j/d)
+    else:
+        angles = np.multiply.outer(
+            positions.astype(np.float64), base ** (-np.arange(width) / width)
+        )
+        wide = np.concatenate([np.sin(angles), np.cos(angles)], axis=1)
+    return wide[:, pick]
 
 
 def _grid_table(model: _Model) -> np.ndarray:
@@ -925,6 +933,8 @@ def _choose(readings: list, pos_given: np.ndarray | None, dt: np.dtype, eps: flo
     scored = []
     for transposed, y, cands in readings:
         for cand in cands:
+            if cand.bug in ("bug-1", "bug-2") and _bug_ruled_out(y, cand.model, eps):
+                continue
             try:
                 ref = cand.model.table()
             except ValueError:
@@ -972,6 +982,27 @@ def _choose(readings: list, pos_given: np.ndarray | None, dt: np.dtype, eps: flo
         grid_names,
         cand.bug if matched else None,
     )
+
+
+def _bug_ruled_out(y: np.ndarray, model: _Model, eps: float) -> bool:
+    """Whether an index bug's table is ruled out before its exact table is computed.
+
+    Most tables are not one of the bugs, and the exact table of a bug's low frequencies is
+    slow (many tiny sines need extended precision). The bug's table in plain float64 is off
+    by less than ``(|p|·(|ln base| + 3) + 2)·eps64`` (the exponent ``-j/d`` and the power each
+    round once, ``|ln base|`` amplifies the first, the angle and the sine round once more);
+    twice that is allowed on top of the tolerance, so a table that matches is never ruled
+    out here.
+    """
+    (axis,) = model.axes
+    base = axis.convention.base if axis.bug == "bug-1" else axis.convention.base**2
+    approx = _bug_table(axis, model.positions, model.width, exact=False) * model.scale
+    if model.padding_row is not None:
+        approx[model.padding_row] = 0.0
+    big = max_abs_position(model.positions) if model.positions.size else 0
+    slack = 2.0 * (big * (abs(math.log(base)) + 3.0) + 2.0) * abs(model.scale)
+    tol, _ = _tolerance(_tolerance_positions(model), eps)
+    return _residual(y, approx, eps) > tol + 2.0 + slack * np.finfo(np.float64).eps / eps
 
 
 def _unknown(readings: list, pos_given: np.ndarray | None, dt: np.dtype, eps: float):

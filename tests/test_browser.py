@@ -1,11 +1,14 @@
 """Every page of the built site in headless Chromium, as a reader sees it.
 
-For every page, at 1280x900 and 390x844 over http://127.0.0.1: no console or page error, no
-failed request, no request that leaves the machine, math typeset by the vendored MathJax, images
-loaded, no equation typeset twice, no horizontal overflow of the document, no display equation
-wider than its box (except the API reference's docstring formulas on a phone, which scroll in
-their own box), no raw TeX in the text, and the version in the footer. Every page also in the
-dark scheme and over file://.
+For every page, at 1280x900 and 390x844: no console or page error, no failed request, no
+request that leaves the machine, math typeset by the vendored MathJax, images loaded, no
+equation typeset twice, no horizontal overflow of the document, no display equation wider than
+its box (except the API reference's docstring formulas on a phone, which scroll in their own
+box), no raw TeX in the text, and the version in the footer. Each page is checked twice: over
+http://127.0.0.1 in the light scheme, loaded at 1280 px and then narrowed to 390 px; and over
+file:// for a reader whose system prefers dark, loaded at 390 px and then widened. (Pages are
+loaded in turn in one tab per kind, which halves the cost of a load; tests that change what
+they look at get a fresh context of their own.)
 Besides: search (readable previews, no single-letter highlighting, pages before API entries,
 suggestions, file://), the explorer (agrees with the reference, explains invalid input instead
 of showing NaN, keeps controls and result on one phone screen), copy buttons (runnable code
@@ -14,9 +17,10 @@ whole, the one-page copy).
 
 Uses Debian's /usr/bin/chromium through Playwright (no `playwright install`, which needs a CDN).
 Skipped when that binary is missing, except under CI (env var CI set), where it must run.
-Screenshots of every page (both widths, light and dark) and the PDFs are written to
+Screenshots of every page (both widths in light, and dark) and the PDFs are written to
 $POSENC_SCREENSHOTS, by default .cache/screenshots/ in the repository (git-ignored), for a
-look by eye.
+look by eye: the first screen of each page, or the whole page with POSENC_FULL_ARTEFACTS=1
+(as .ci/run does, which also saves the one-page copy as a PDF).
 """
 
 from __future__ import annotations
@@ -66,8 +70,14 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 PAGES = [html_name(md) for md in nav_pages()]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-# Full-page screenshots are cut at this height (the API reference is about 50 000 px tall).
+# Screenshots show the first screen; with POSENC_FULL_ARTEFACTS=1 (.ci/run) the whole page, cut
+# at this height (the API reference is about 75 000 px tall), and the one-page copy as a PDF.
+# Those cost about a minute more.
+FULL_SHOTS = os.environ.get("POSENC_FULL_ARTEFACTS") == "1"
 SHOT_MAX_HEIGHT = 16_000
+
+# Material animates some widths and colours; the layout checks wait for the end state only.
+STILL_CSS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 # What the reader sees, measured in the page. Display equations inside `.doc-contents` are
 # docstrings written for help(); on a phone they may scroll in their own box.
@@ -147,10 +157,12 @@ def _is_local(url: str) -> bool:
     return parts.scheme in {"http", "https", "ws"} and parts.hostname in LOCAL_HOSTS
 
 
-class Visit:
-    """Open one page in a fresh context and record everything that goes wrong."""
+class Tab:
+    """One browser tab that records everything that goes wrong while it shows a page."""
 
-    def __init__(self, browser, url: str, viewport=DESKTOP, scheme: str = "light", **options):
+    def __init__(self, browser, viewport=DESKTOP, scheme: str = "light", *, still=False, **options):
+        self.scheme = scheme
+        self.still = still
         self.context = browser.new_context(viewport=viewport, color_scheme=scheme, **options)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -161,10 +173,45 @@ class Visit:
         page.on("request", lambda req: self.requests.append(req.url))
         page.on("requestfailed", lambda req: self.errors.append(f"failed: {req.url}"))
         page.on("response", self._response)
-        page.goto(url, wait_until="load", timeout=90_000)
+
+    def open(self, url: str, viewport=DESKTOP) -> Tab:
+        """Load ``url`` (a fresh navigation) and wait for MathJax's first typesetting pass."""
+        self.errors.clear()
+        self.requests.clear()
+        self.page.set_viewport_size(viewport)
+        # A previous test may have switched the scheme or emulated print.
+        self.page.emulate_media(media="screen", color_scheme=self.scheme)
+        self.page.goto(url, wait_until="load", timeout=90_000)
         # MathJax is loaded at the end of the body; wait for its first typesetting pass.
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise")
+        self.page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        )
+        self.page.evaluate("() => MathJax.startup.promise")
+        if self.still:  # layout checks only: a new width or scheme takes effect at once
+            self.page.add_style_tag(content=STILL_CSS)
+        return self
+
+    def done(self) -> None:
+        """The test is over: leave the page, so that nothing of it reaches the next test."""
+        self.page.goto("about:blank")
+
+    def resize(self, viewport) -> None:
+        self.page.set_viewport_size(viewport)
+        self._settle()
+
+    def prefer(self, scheme: str) -> None:
+        """The system preference changes, as when a phone switches to its night mode."""
+        self.page.emulate_media(color_scheme=scheme)
+        want = "slate" if scheme == "dark" else "default"
+        self.page.wait_for_function(f"() => document.body.dataset.mdColorScheme === '{want}'")
+        self._settle()
+
+    def _settle(self) -> None:
+        # Material animates some widths (the drawer, the search box): measure once they end.
+        self.page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')",
+            timeout=10_000,
+        )
 
     def _console(self, msg):
         if msg.type == "error":
@@ -178,6 +225,10 @@ class Visit:
         return [url for url in self.requests if not _is_local(url)]
 
     def screenshot(self, path: Path) -> None:
+        """The first screen, or the whole page (cut at SHOT_MAX_HEIGHT) with FULL_SHOTS."""
+        if not FULL_SHOTS:
+            self.page.screenshot(path=str(path))
+            return
         height = self.page.evaluate("() => document.documentElement.scrollHeight")
         width = self.page.viewport_size["width"]
         clip = {"x": 0, "y": 0, "width": width, "height": min(height, SHOT_MAX_HEIGHT)}
@@ -187,7 +238,12 @@ class Visit:
         self.context.close()
 
 
-def _check(visit: Visit, label: str, *, allow_scroll: bool) -> dict:
+def isolated(browser, url: str, viewport=DESKTOP, scheme: str = "light", **options) -> Tab:
+    """A page in a fresh context of its own (the toggle stores its choice in the context)."""
+    return Tab(browser, viewport, scheme, **options).open(url)
+
+
+def _check(visit: Tab, label: str, *, allow_scroll: bool) -> dict:
     """Measure the page and assert what every page must satisfy; return the measurements."""
     seen = visit.page.evaluate(MEASURE, allow_scroll)
     assert not visit.outside(), f"{label} requested: {visit.outside()}"
@@ -211,48 +267,82 @@ def _check(visit: Visit, label: str, *, allow_scroll: bool) -> dict:
     return seen
 
 
+# Loading a page in a tab that exists costs about half of a fresh context's load.
+@pytest.fixture(scope="module")
+def tab(browser):
+    """The tab every page is loaded in, in turn, for the layout checks."""
+    tab = Tab(browser, still=True)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def dark_tab(browser):
+    tab = Tab(browser, PHONE, "dark", still=True)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def scratch(browser):
+    """The tab of the tests that act on a page (search, explorer, copy, lightbox, print)."""
+    tab = Tab(browser, permissions=["clipboard-read", "clipboard-write"])
+    yield tab
+    tab.close()
+
+
+# (label, width, scheme): each page is measured in these states, in this order.
+STATES = [
+    ("desktop", DESKTOP, "light"),
+    ("phone", PHONE, "light"),
+    ("dark-phone", PHONE, "dark"),
+    ("dark", DESKTOP, "dark"),
+]
+SHOT_STATES = {"desktop", "phone", "dark"}
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_page_desktop_and_phone(browser, server, shots, name):
-    """Light scheme over http, at 1280 px and at 390 px, with a screenshot of each."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        visit = Visit(browser, f"{server}/{name}", viewport=viewport)
-        try:
-            seen = _check(visit, f"{name} ({size})", allow_scroll=size == "phone")
-            visit.screenshot(shots / f"{size}-{name[:-5]}.png")
-        finally:
-            visit.close()
-        assert seen["scheme"] == "default"
-        if name == "index.html":  # the formula box and the heatmap are on the first screen
+def test_page_light_and_dark_at_both_widths(tab, server, shots, name):
+    """Loaded over http at 1280 px in the light scheme, narrowed to 390 px, then the system
+    turns dark (Material follows it) and the page is widened again: checked at each step."""
+    tab.open(f"{server}/{name}", viewport=DESKTOP)
+    scheme = "light"
+    for label, viewport, want in STATES:
+        if tab.page.viewport_size != viewport:
+            tab.resize(viewport)
+        if want != scheme:
+            tab.prefer(want)
+            scheme = want
+        seen = _check(tab, f"{name} ({label})", allow_scroll=viewport == PHONE)
+        assert seen["scheme"] == ("slate" if scheme == "dark" else "default"), label
+        if label in SHOT_STATES:
+            tab.screenshot(shots / f"{label}-{name[:-5]}.png")
+        if name == "index.html" and label == "desktop":  # formula box and heatmap on screen 1
             assert seen["typeset"] > 0
             assert any(img["src"] == "figures/heatmap-interleaved.svg" for img in seen["images"])
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_dark(browser, server, shots, name):
-    """A reader whose system prefers dark gets the dark scheme, and every page renders in it."""
-    visit = Visit(browser, f"{server}/{name}", scheme="dark")
-    try:
-        seen = _check(visit, f"{name} (dark)", allow_scroll=False)
-        visit.screenshot(shots / f"dark-{name[:-5]}.png")
-    finally:
-        visit.close()
-    assert seen["scheme"] == "slate"
+# Over file:// the pages load the same assets by the same relative URLs (test_site checks that
+# every page's references resolve to files); these pages stand for the rest in a browser: the
+# home page, the explorer's page, the pages with the most figures and equations, the API.
+FILE_PAGES = ["index.html", "rotation.html", "rope.html", "derivation.html", "api.html"]
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_over_file(browser, built_site, shots, name):
-    """The offline copy: every page from file://, nothing fetched from outside."""
-    visit = Visit(browser, (built_site.path / name).as_uri(), viewport=PHONE)
-    try:
-        _check(visit, f"{name} (file://)", allow_scroll=True)
-        if name == "index.html":
-            visit.screenshot(shots / "file-index.png")
-    finally:
-        visit.close()
+@pytest.mark.parametrize("name", FILE_PAGES)
+def test_page_over_file_for_a_dark_system(dark_tab, built_site, shots, name):
+    """The offline copy, opened at 390 px by a reader whose system prefers dark: a load in the
+    dark scheme, nothing fetched from outside; then at 1280 px."""
+    dark_tab.open((built_site.path / name).as_uri(), viewport=PHONE)
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        if viewport is DESKTOP:
+            dark_tab.resize(DESKTOP)
+        seen = _check(dark_tab, f"{name} (file://, dark, {label})", allow_scroll=viewport == PHONE)
+        assert seen["scheme"] == "slate"
+    dark_tab.screenshot(shots / f"file-dark-{name[:-5]}.png")
 
 
 def test_toggle_switches_the_scheme(browser, server):
-    visit = Visit(browser, f"{server}/index.html")
+    visit = isolated(browser, f"{server}/index.html")
     try:
         page = visit.page
         schemes = [page.evaluate("() => document.body.dataset.mdColorScheme")]
@@ -277,8 +367,8 @@ def _search(page, query: str):
     return hits
 
 
-def test_search_reads_like_the_pages(browser, server, shots):
-    visit = Visit(browser, f"{server}/index.html")
+def test_search_reads_like_the_pages(scratch, server, shots):
+    visit = scratch.open(f"{server}/index.html")
     page = visit.page
     try:
         _search(page, "which i")
@@ -302,7 +392,7 @@ def test_search_reads_like_the_pages(browser, server, shots):
         marks = page.locator("article mark").all_inner_texts()
         landing = page.url
     finally:
-        visit.close()
+        visit.done()
     assert teasers, "no previews"
     tex = [t for t in teasers if re.search(r"\\[A-Za-z]+|\\[()\[\]]", t)]
     assert not tex, f"TeX in search previews: {tex}"
@@ -314,8 +404,8 @@ def test_search_reads_like_the_pages(browser, server, shots):
     assert not visit.errors, visit.errors
 
 
-def test_search_ranks_pages_above_api_entries(browser, server):
-    visit = Visit(browser, f"{server}/index.html")
+def test_search_ranks_pages_above_api_entries(scratch, server):
+    visit = scratch.open(f"{server}/index.html")
     page = visit.page
     try:
         _search(page, "ntk")
@@ -329,15 +419,15 @@ def test_search_ranks_pages_above_api_entries(browser, server):
         )
         suggestion = suggest.inner_text()
     finally:
-        visit.close()
+        visit.done()
     assert urlsplit(first).path.endswith("rope-scaling.html"), first
     assert suggestion.startswith("rotati"), suggestion
     assert len(suggestion) > len("rotati"), suggestion
     assert not visit.errors, visit.errors
 
 
-def test_search_over_file(browser, built_site, shots):
-    visit = Visit(browser, (built_site.path / "index.html").as_uri())
+def test_search_over_file(scratch, built_site, shots):
+    visit = scratch.open((built_site.path / "index.html").as_uri())
     page = visit.page
     try:
         hits = _search(page, "rotation")
@@ -345,7 +435,7 @@ def test_search_over_file(browser, built_site, shots):
         meta = page.locator(".md-search-result__meta").inner_text()
         page.screenshot(path=str(shots / "file-search.png"))
     finally:
-        visit.close()
+        visit.done()
     assert count > 0, meta
     assert "matching document" in meta, meta
     assert not visit.errors, visit.errors
@@ -377,11 +467,11 @@ def _explorer_state(page) -> dict:
     )
 
 
-def test_explorer_agrees_with_the_reference(browser, server, shots):
+def test_explorer_agrees_with_the_reference(scratch, server, shots):
     """The interactive explorer on rotation.html shows the reference's values (float64)."""
     import numpy as np
 
-    visit = Visit(browser, f"{server}/rotation.html")
+    visit = scratch.open(f"{server}/rotation.html")
     page = visit.page
     states = []
     try:
@@ -394,7 +484,7 @@ def test_explorer_agrees_with_the_reference(browser, server, shots):
             states.append((d, log_base, p, k, _explorer_state(page)))
         page.locator("#pe-explorer").screenshot(path=str(shots / "explorer.png"))
     finally:
-        visit.close()
+        visit.done()
     assert not visit.errors, visit.errors
     for d, log_base, p, k, state in states:
         base = 10.0**log_base
@@ -436,8 +526,8 @@ INVALID_INPUTS = [
 ]
 
 
-def test_explorer_explains_invalid_input(browser, server, shots):
-    visit = Visit(browser, f"{server}/rotation.html", viewport=PHONE)
+def test_explorer_explains_invalid_input(scratch, server, shots):
+    visit = scratch.open(f"{server}/rotation.html", viewport=PHONE)
     page = visit.page
     seen = []
     try:
@@ -453,7 +543,7 @@ def test_explorer_explains_invalid_input(browser, server, shots):
         page.fill("#pe-explorer [name=k]", "3")
         recovered = _explorer_state(page)
     finally:
-        visit.close()
+        visit.done()
     assert not visit.errors, visit.errors
     for field, value, words, state, invalid in seen:
         assert words in state["message"], (field, value, state["message"])
@@ -466,9 +556,9 @@ def test_explorer_explains_invalid_input(browser, server, shots):
     assert float(recovered["shownDot"]) == pytest.approx(recovered["dot"], rel=1e-11)
 
 
-def test_explorer_fits_one_phone_screen(browser, server, shots):
+def test_explorer_fits_one_phone_screen(scratch, server, shots):
     """On a phone the controls and the result are on screen together."""
-    visit = Visit(browser, f"{server}/rotation.html", viewport=PHONE)
+    visit = scratch.open(f"{server}/rotation.html", viewport=PHONE)
     page = visit.page
     try:
         page.wait_for_function("() => document.getElementById('pe-explorer').dataset.ready")
@@ -484,7 +574,7 @@ def test_explorer_fits_one_phone_screen(browser, server, shots):
         )
         page.screenshot(path=str(shots / "explorer-phone.png"))
     finally:
-        visit.close()
+        visit.done()
     controls, result, first_pair = boxes
     assert controls["top"] >= 0, boxes
     assert result["bottom"] <= PHONE["height"], boxes
@@ -496,10 +586,8 @@ def test_explorer_fits_one_phone_screen(browser, server, shots):
 # --------------------------------------------------------------------------- conveniences
 
 
-def test_copy_button_copies_runnable_code(browser, server):
-    visit = Visit(
-        browser, f"{server}/index.html", permissions=["clipboard-read", "clipboard-write"]
-    )
+def test_copy_button_copies_runnable_code(scratch, server):
+    visit = scratch.open(f"{server}/index.html")
     page = visit.page
     try:
         block = page.locator(".highlight").filter(has_text=">>>").first
@@ -508,7 +596,7 @@ def test_copy_button_copies_runnable_code(browser, server):
         block.locator("button[data-md-type=copy]").click()
         copied = page.evaluate("() => navigator.clipboard.readText()")
     finally:
-        visit.close()
+        visit.done()
     # What a reader would type: the lines after the prompts, without prompts and output.
     expected = "\n".join(
         line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))
@@ -518,8 +606,8 @@ def test_copy_button_copies_runnable_code(browser, server):
     assert copied == expected, (copied, expected)
 
 
-def test_figures_open_full_size_on_a_phone(browser, server, shots):
-    visit = Visit(browser, f"{server}/rope.html", viewport=PHONE)
+def test_figures_open_full_size_on_a_phone(scratch, server, shots):
+    visit = scratch.open(f"{server}/rope.html", viewport=PHONE)
     page = visit.page
     try:
         figure = page.locator("img#fig-rope-layouts")
@@ -531,7 +619,7 @@ def test_figures_open_full_size_on_a_phone(browser, server, shots):
         page.screenshot(path=str(shots / "lightbox-phone.png"))
         src = slide.get_attribute("src")
     finally:
-        visit.close()
+        visit.done()
     assert shown["width"] <= PHONE["width"]
     assert src.endswith("figures/rope-layouts.svg"), src
     assert not visit.errors, visit.errors
@@ -540,9 +628,9 @@ def test_figures_open_full_size_on_a_phone(browser, server, shots):
 # --------------------------------------------------------------------------- print
 
 
-def test_rotation_page_prints_whole(browser, server, shots):
+def test_rotation_page_prints_whole(scratch, server, shots):
     """Print emulation of rotation.html: eq-shift whole, no dead controls, version on top."""
-    visit = Visit(browser, f"{server}/rotation.html")
+    visit = scratch.open(f"{server}/rotation.html")
     page = visit.page
     try:
         page.emulate_media(media="print")
@@ -570,7 +658,7 @@ def test_rotation_page_prints_whole(browser, server, shots):
             print_background=True,
         )
     finally:
-        visit.close()
+        visit.done()
     (shots / "rotation.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 10_000
@@ -585,23 +673,31 @@ def test_rotation_page_prints_whole(browser, server, shots):
     assert not visit.errors, visit.errors
 
 
-def test_one_page_copy_of_the_site(browser, server, shots):
-    """print_page.html holds every page, loads cleanly and prints to a PDF."""
-    visit = Visit(browser, f"{server}/print_page.html")
+def test_one_page_copy_of_the_site(scratch, server, shots):
+    """print_page.html holds every page, loads cleanly and is laid out for print (the PDF of
+    all of it, about 150 A4 pages and 10 s of CPU, is written with POSENC_FULL_ARTEFACTS=1;
+    test_rotation_page_prints_whole prints a page to PDF in every run)."""
+    visit = scratch.open(f"{server}/print_page.html")
     page = visit.page
     try:
         sections = page.eval_on_selector_all("section.print-page[id]", "s => s.map(e => e.id)")
         cover = page.locator("#print-site-cover-page").inner_text()
         cites = page.eval_on_selector_all("[data-cite]", "s => s.map(e => e.dataset.cite)")
         page.emulate_media(media="print")
-        pdf = page.pdf(format="A4", print_background=True)
+        printed = page.evaluate(
+            """() => ({nav: getComputedStyle(document.querySelector('.md-sidebar--primary'))
+                            .display,
+                       cover: getComputedStyle(document.querySelector('#print-site-cover-page'))
+                            .display})"""
+        )
+        if FULL_SHOTS:
+            (shots / "print_page.pdf").write_bytes(page.pdf(format="A4", print_background=True))
     finally:
-        visit.close()
-    (shots / "print_page.pdf").write_bytes(pdf)
+        visit.done()
     assert not visit.errors, visit.errors
     assert not visit.outside(), visit.outside()
     assert sections == [name[:-5] for name in PAGES]
     assert f"posenc {posenc_ref.__version__}" in cover
     assert "rotation.html#eq-shift" in cites
     assert "rotation.html#thm-shift" in cites
-    assert pdf.startswith(b"%PDF")
+    assert printed == {"nav": "none", "cover": "block"}, printed

@@ -322,3 +322,31 @@ def test_the_installed_entry_point_runs_in_a_fresh_process():
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: d_model must be even")
     assert bad.stderr.count("\n") == 1
+
+
+def _sub_commands() -> dict:
+    from posenc_ref.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
+    return dict(sub.choices)
+
+
+@pytest.mark.parametrize("name", ["table", "identify", "check", "accuracy", "bench"])
+def test_every_help_text_has_a_description_defaults_and_an_example(name):
+    """Issue 14 §6: each option says what it does and, when it has a value, its default; no
+    "(default: None)" noise; one example that the parser accepts."""
+    parser = _sub_commands()[name]
+    text = parser.format_help()
+    assert len(parser.description or "") > 40, name
+    assert "(default: None)" not in text, text
+    assert "(default: False)" not in text, text
+    example = text.split("example:\n", 1)[1].strip()
+    assert example.startswith(f"python -m posenc_ref {name}"), example
+    parser.parse_args(example.split()[4:])  # the example is a valid command line
+    for action in parser._actions:
+        if action.option_strings and action.dest != "help":
+            assert action.help, f"{name} {action.option_strings[0]}: no help"
+            if action.default not in (None, False):
+                shown = f"default: {action.default}" in text or "default" in action.help
+                assert shown, f"{name} {action.option_strings[0]}: default not shown"

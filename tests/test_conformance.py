@@ -477,6 +477,7 @@ def test_the_plugin_is_registered_and_light():
     assert not any(loaded.values()), loaded
 
 
+@pytest.mark.slow
 def test_the_plugin_fixture_in_a_users_project(tmp_path):
     """One pytest run on a tiny project: the fixture passes a correct table and fails a buggy
     one with the failed claims listed."""

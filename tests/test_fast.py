@@ -159,6 +159,7 @@ def test_float64_any_positions_are_faithful(name):
     assert np.all(np.abs(table - direct(pos, 48, "interleaved", np.float64)) <= 2 * np.spacing(1.0))
 
 
+@pytest.mark.slow
 def test_float64_contract_at_the_audits_failing_entry():
     """sinusoidal([2**24-1], 4096, base=5e5) column 1435 was 1.00098 ulp off (not faithful) on
     the per-entry path; it is now within half an ulp and a hair, for both signs and layouts."""

@@ -100,6 +100,7 @@ def test_rope_is_the_orthogonal_solution():
 # ------------------------------------------------------------------- thm-partial-rotary
 
 
+@pytest.mark.slow
 def test_thm_partial_rotary_verifies_and_a_mutation_fails():
     assert symbolic.thm_partial_rotary().verify()
     m, n = sp.symbols("m n", real=True)

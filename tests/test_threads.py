@@ -12,6 +12,7 @@ import threading
 
 import mpmath
 import numpy as np
+import pytest
 
 import posenc_ref as pe
 from posenc_ref import _exact, _faithful64, _kernel, precision
@@ -47,6 +48,7 @@ def _run(cfg: tuple[int, float], results: dict, errors: list) -> None:
         errors.append(exc)
 
 
+@pytest.mark.slow
 def test_threads_give_single_threaded_results_and_leave_mpmath_alone():
     caller_prec = 77  # a precision no computation of the package uses
     saved_prec, saved_switch = mpmath.mp.prec, sys.getswitchinterval()

@@ -37,6 +37,14 @@ class Parser(argparse.ArgumentParser):
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
     """Shows every option's default, and keeps the example's line breaks."""
 
+    def _get_help_string(self, action: argparse.Action) -> str:
+        # An option without a value of its own (a flag, or one whose help says what happens
+        # when it is left out) would only print "(default: None)" or "(default: False)".
+        text = action.help or ""
+        if action.default in (None, False) or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
 
 def add_command(
     sub: argparse._SubParsersAction, name: str, *, summary: str, description: str, example: str

@@ -31,7 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="a named framework convention (PRESETS, see the Conventions page); it fixes "
         "layout and base, and the dtype defaults to the framework's",
     )
-    p.add_argument("--format", choices=("text", "csv", "npy"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "csv", "npy"), default="text", help="how the table is written"
+    )
     p.add_argument("--output", help="write to this file instead of stdout (npy needs it)")
     p.set_defaults(run=run)
 
