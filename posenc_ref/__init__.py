@@ -17,7 +17,7 @@ from .rope import apply_rope, rope_cache, rope_permutation
 from .rotation import rotation
 from .sinusoidal import frequencies, sinusoidal, textbook_pe, textbook_table, wavelengths
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 #: Names loaded on first use from posenc_ref.conventions / posenc_ref.identification /
 #: posenc_ref.rope_identification, so that ``import posenc_ref`` does not build the framework
