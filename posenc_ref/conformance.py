@@ -257,7 +257,12 @@ class Report:
     convention: Convention | RopeConvention | None
     """The convention identified, or the one requested (None when nothing was identified)."""
     presets: tuple[str, ...] = ()
-    """Presets of :data:`posenc_ref.conventions.PRESETS` that compute the same formula."""
+    """Presets of :data:`posenc_ref.conventions.PRESETS` that compute the same formula, the
+    closest first (the same operations, where one matches bit for bit)."""
+    formula: str = ""
+    """The identified formula in plain words (:meth:`Identification.formula
+    <posenc_ref.identification.Identification.formula>`); empty when a convention was
+    requested or nothing was identified."""
     requested: bool = False
     """Whether ``convention`` was requested (True) or identified (False)."""
     dtype: str = ""
@@ -296,6 +301,7 @@ class Report:
             "convention": _describe_convention(self.convention),
             "requested": self.requested,
             "presets": list(self.presets),
+            "formula": self.formula,
             "claims": [c.to_dict() for c in self.claims],
         }
 
@@ -355,6 +361,11 @@ def _convention_line(report: Report) -> str:
     spacing = {"paper": "ω_i = B^(-2i/d)", "tensor2tensor": "ω_i = B^(-i/(d/2-1))"}.get(
         conv.spacing, f"ω_i = B^(-i/(d/2-{conv.shift:g}))"
     )
+    if report.formula:  # identified: the formula leads, the libraries that compute it follow
+        libraries = list(report.presets)
+        if len(libraries) > 1:
+            libraries[0] += " (the closest)"
+        return f"convention ({how}): {report.formula}; computed so by {', '.join(libraries)}"
     text = f"convention ({how}): {conv.name}, {conv.layout}, {spacing}, B = {conv.base:g}"
     if conv.scale != "1":
         text += f", times {conv.scale}"
@@ -891,12 +902,16 @@ class _TableCheck:
             self.contract(),
         ]
         first = self.good[0] if self.good else None
+        formula = ""
+        if first is not None and self.requested is None and first.expected is not ASSUMED:
+            formula = first.ident.formula(positions=False)  # the positions have a claim
         return Report(
             kind="table",
             subject=subject,
             claims=tuple(claims),
             convention=None if first is None or first.expected is ASSUMED else first.expected.conv,
             presets=self._presets(),
+            formula=formula,
             requested=self.requested is not None,
             dtype="" if first is None else first.table.dtype.name,
             strict=self.strict,
@@ -979,10 +994,12 @@ class _TableCheck:
                 "fail",
                 "the widths read as different conventions: " + _by_width(lines),
             )
-        same = f" (same formula: {', '.join(presets[1:])})" if len(presets) > 1 else ""
-        return _claim(
-            CLAIMS, "identify", "pass", f"{presets[0]} at every width{same}", presets=list(presets)
-        )
+        if len(presets) > 1:
+            words = f"one formula at every width, as {presets[0]} (the closest), "
+            words += ", ".join(presets[1:]) + " compute it"
+        else:
+            words = f"{presets[0]} at every width"
+        return _claim(CLAIMS, "identify", "pass", words, presets=list(presets))
 
     def _identify_requested(self) -> Claim:
         name = self.requested.name
@@ -1730,14 +1747,13 @@ class _RopeCheck:
             else [self._claim(c, "skip", "no output to read") for c in list(ROPE_CLAIMS)[1:]]
         )
         return Report(
-            "rope",
-            subject,
-            tuple(claims),
-            self.conv,
-            (),
-            self._requested(),
-            self.dtype.name,
-            self.strict,
+            kind="rope",
+            subject=subject,
+            claims=tuple(claims),
+            convention=self.conv,
+            requested=self._requested(),
+            dtype=self.dtype.name,
+            strict=self.strict,
         )
 
     def _requested(self) -> bool:

@@ -288,11 +288,12 @@ class Identification:
         table = self.model.table()
         return table.T if self.transposed else table
 
-    def formula(self) -> str:
-        """The identified formula in plain words (empty when nothing was identified)."""
+    def formula(self, *, positions: bool = True) -> str:
+        """The identified formula in plain words (empty when nothing was identified); without
+        the positions of the rows read when ``positions`` is False."""
         if not self.matched or self.model is None:
             return ""
-        return _describe(self.model, self.dtype, self.index_bug)
+        return _describe(self.model, self.dtype, self.index_bug, positions=positions)
 
     def verdict(self) -> str:
         """A few printable lines: the formula first, then who computes it, then the details."""
@@ -343,7 +344,7 @@ def _measured(fitted: dict | None) -> dict:
     return {k: _fmt(fitted[k]) for k in keep if fitted.get(k) is not None}
 
 
-def _describe(model: _Model, dtype: str, bug: str | None) -> str:
+def _describe(model: _Model, dtype: str, bug: str | None, *, positions: bool = True) -> str:
     ax = model.axes[0]
     conv = ax.convention
     if ax.bug is not None:
@@ -367,7 +368,7 @@ def _describe(model: _Model, dtype: str, bug: str | None) -> str:
         text = f"a {len(model.grid)}-D grid {dims} ({how}{order}), each axis: {text}"
     else:
         pos = model.positions
-        if pos.size:
+        if pos.size and positions:
             text += f", positions {int(pos[0])} … {int(pos[-1])}"
     if ax.signs in _SIGN_WORDS:
         text += f", {_SIGN_WORDS[ax.signs]}"

@@ -376,6 +376,23 @@ def test_report_text_json_and_assert_ok():
     cf.check_table(reference32, **SMALL).assert_ok()  # no exception
 
 
+def test_the_report_leads_with_the_formula_not_an_op_order_coincidence():
+    """Issue 15: several presets compute the paper's formula in float32; which one happens to
+    share the table's operation order is a detail, not the verdict."""
+    report = cf.check_table(lambda p, d: PRESETS["pytorch-tutorial"].table(p, d), **SMALL)
+    assert len(report.presets) > 1
+    assert report.formula.startswith("the paper's formula, base 10000, interleaved")
+    assert report.formula.endswith("values in float32")
+    assert "positions" not in report.formula  # the rows read are not the table's positions
+    line = str(report).splitlines()[1]
+    assert line.startswith("convention (identified): the paper's formula"), line
+    assert json.loads(report.to_json())["formula"] == report.formula
+    # A requested convention is named as requested, with no formula read.
+    asked = cf.check_table(reference32, convention="paper", **SMALL)
+    assert asked.formula == ""
+    assert str(asked).splitlines()[1].startswith("convention (requested): paper")
+
+
 def test_every_claim_id_is_an_anchor_of_its_page():
     for claims in (cf.CLAIMS, cf.ROPE_CLAIMS):
         for claim_id, (page, _title) in claims.items():
