@@ -1,8 +1,11 @@
-"""Helpers shared by the test modules: golden tables, ulps, the command line run in-process."""
+"""Helpers shared by the test modules: golden tables, ulps, the command line run in-process,
+the site's hook modules."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import io
 import json
 import subprocess
@@ -16,6 +19,7 @@ from posenc_ref.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
+HOOKS = ROOT / "docs" / "_hooks"
 
 #: Unit roundoff of float64: every float64 operation has relative error at most U64.
 U64 = 2.0**-53
@@ -83,3 +87,17 @@ def loaded_after_import(module: str, candidates: tuple[str, ...]) -> dict[str, b
     code = f"import sys, {module}; print(*(m in sys.modules for m in {candidates!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return dict(zip(candidates, (word == "True" for word in out.stdout.split()), strict=True))
+
+
+@functools.cache
+def hook_module(name: str):
+    """``docs/_hooks/<name>.py``, loaded as MkDocs loads a hook (its folder on sys.path while it
+    runs, so that it imports its sibling modules), once per test process."""
+    sys.path.insert(0, str(HOOKS))
+    try:
+        spec = importlib.util.spec_from_file_location(f"posenc_docs_{name}", HOOKS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(HOOKS))
+    return module

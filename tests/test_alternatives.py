@@ -8,12 +8,12 @@ functions are compared with independent transcriptions of the reference code the
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import hook_module
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -345,11 +345,7 @@ def test_alternatives_figure_plots_the_module():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sys.path.insert(0, str(ROOT / "docs" / "_hooks"))
-    try:
-        import figs_alternatives as figs
-    finally:
-        sys.path.remove(str(ROOT / "docs" / "_hooks"))
+    figs = hook_module("figs_alternatives")
     fig = figs.alternatives_offsets()
     try:
         top, middle, bottom = fig.axes

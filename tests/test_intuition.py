@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +17,11 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib", reason="the docs extra is not installed")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from helpers import hook_module  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "intuition.md").read_text(encoding="utf-8")
-sys.path.insert(0, str(ROOT / "docs" / "_hooks"))
-import figs_intuition as figs  # noqa: E402
-
-sys.path.remove(str(ROOT / "docs" / "_hooks"))
+figs = hook_module("figs_intuition")
 
 
 def section(anchor: str) -> str:

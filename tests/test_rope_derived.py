@@ -8,12 +8,12 @@ rotation diag(R_p, I) and with transcriptions of the Hugging Face (rotate_half) 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import hook_module
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -231,11 +231,7 @@ def test_partial_rotary_figure_shows_the_rotation():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sys.path.insert(0, str(ROOT / "docs" / "_hooks"))
-    try:
-        import figs_rope_derived as figs
-    finally:
-        sys.path.remove(str(ROOT / "docs" / "_hooks"))
+    figs = hook_module("figs_rope_derived")
     fig = figs.partial_rotary()
     try:
         for ax, layout in zip(fig.axes, rope.ROPE_LAYOUTS, strict=True):

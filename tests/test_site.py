@@ -6,17 +6,15 @@ warning. Browser-level checks are in test_browser.py.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.util
 import re
-import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from helpers import hook_module
 
 yaml = pytest.importorskip("yaml", reason="the docs extra is not installed")
 
@@ -325,21 +323,8 @@ def test_mathjax_fonts_are_vendored(built_site):
 # --------------------------------------------------------------------------- figures
 
 
-@functools.cache
-def load_figure_hook():
-    hooks = DOCS / "_hooks"
-    sys.path.insert(0, str(hooks))  # as MkDocs does while it loads a hook
-    try:
-        spec = importlib.util.spec_from_file_location("posenc_docs_figures", hooks / "figures.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(hooks))
-    return module
-
-
 def test_figures_are_built_valid_svg(built_site):
-    hook = load_figure_hook()
+    hook = hook_module("figures")
     names = hook.registry()
     assert {"heatmap-interleaved", "heatmap-split"} <= set(names)
     for name in names:
@@ -356,7 +341,7 @@ def test_figures_are_built_valid_svg(built_site):
 def test_figures_are_reproducible_and_readable(built_site):
     """Each figure drawn once here: byte-identical to the build's (so to the figure cache the
     build may have used), free of metadata, and passing the readability rules on a phone."""
-    hook = load_figure_hook()
+    hook = hook_module("figures")
     problems: list[str] = []
     for name in hook.registry():
         svg = hook.render(name, problems)
@@ -370,7 +355,7 @@ def test_readability_check_finds_what_it_looks_for():
     """The rules behind the previous test, each broken once on a small figure."""
     import matplotlib.pyplot as plt
 
-    hook = load_figure_hook()
+    hook = hook_module("figures")
 
     def problems(draw) -> str:
         return "\n".join(hook.check(draw))
@@ -421,7 +406,7 @@ def test_readability_check_finds_what_it_looks_for():
 
 
 def test_figure_cache_key_covers_the_inputs(monkeypatch):
-    hook = load_figure_hook()
+    hook = hook_module("figures")
     keys = hook.cache_keys()
     assert set(keys) == set(hook.registry())
     module = hook.FIGURE_MODULES[0]
@@ -442,7 +427,7 @@ def test_figure_cache_key_covers_the_inputs(monkeypatch):
 
 def test_figure_cache_serves_what_it_stored(tmp_path, monkeypatch):
     """A second pass over a filled cache draws nothing and returns the same SVGs."""
-    hook = load_figure_hook()
+    hook = hook_module("figures")
     monkeypatch.setenv("POSENC_FIGURE_CACHE", str(tmp_path))
     cheap = "unit-circle"  # one small figure is enough to exercise the mechanism
     monkeypatch.setattr(hook, "cache_keys", lambda: {cheap: "k1"})
@@ -459,7 +444,7 @@ def test_figure_cache_serves_what_it_stored(tmp_path, monkeypatch):
 
 
 def test_every_figure_is_used_and_every_use_exists():
-    names = set(load_figure_hook().registry())
+    names = set(hook_module("figures").registry())
     used = set()
     for page in source_pages():
         used |= set(re.findall(r"\]\(figures/([a-z0-9-]+)\.svg\)", page.read_text("utf-8")))
@@ -544,20 +529,6 @@ def test_api_page_lists_the_top_level_exports():
 # --------------------------------------------------------------------------- what readers see
 
 
-@functools.cache
-def load_hook_module(name: str):
-    """A hook module from docs/_hooks, loaded as MkDocs loads it (its folder on sys.path)."""
-    hooks = DOCS / "_hooks"
-    sys.path.insert(0, str(hooks))
-    try:
-        spec = importlib.util.spec_from_file_location(f"posenc_docs_{name}", hooks / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(hooks))
-    return module
-
-
 def test_search_index_has_no_tex_outside_code(built_site):
     """Search previews show the index text: math must be readable text there, not TeX."""
     import json
@@ -578,7 +549,7 @@ def test_search_index_has_no_tex_outside_code(built_site):
     assert json.loads(inline.removeprefix("var __index = ")) == index
     # API entries are weighted down, so that pages come first.
     boosts = {e.get("boost", 1) for e in index["docs"] if e["location"].startswith("api.html")}
-    assert boosts == {load_hook_module("posenc_site").SEARCH_BOOST["api.md"]}
+    assert boosts == {hook_module("posenc_site").SEARCH_BOOST["api.md"]}
 
 
 @pytest.mark.parametrize(
@@ -596,16 +567,16 @@ def test_search_index_has_no_tex_outside_code(built_site):
     ],
 )
 def test_tex_to_text(tex, text):
-    assert load_hook_module("tex_text").tex_to_text(tex) == text
+    assert hook_module("tex_text").tex_to_text(tex) == text
 
 
 def test_tex_to_text_refuses_what_it_does_not_know():
     with pytest.raises(KeyError):
-        load_hook_module("tex_text").tex_to_text(r"\mathfrak{g}")
+        hook_module("tex_text").tex_to_text(r"\mathfrak{g}")
 
 
 def test_docstring_formula_lists_are_split_into_lines():
-    split = load_hook_module("griffe_rst").split_formulas
+    split = hook_module("griffe_rst").split_formulas
     listed = r"a = \sin(x), \qquad b = \cos(x), \quad c = \frac{1}{2}"
     lines = [r"a = \sin(x), \\", r"b = \cos(x), \\", r"c = \frac{1}{2}"]
     assert split(listed) == "\n".join([r"\begin{gathered}", *lines, r"\end{gathered}"])
@@ -635,7 +606,7 @@ def test_every_page_names_its_version_and_build_date(built_site):
     # The build's date (UTC; the build may have started the day before this test runs).
     built = dt.date.fromisoformat(dates.pop())
     assert 0 <= (dt.datetime.now(dt.UTC).date() - built).days <= 1
-    assert load_hook_module("posenc_site").build_date() >= built.isoformat()
+    assert hook_module("posenc_site").build_date() >= built.isoformat()
 
 
 def test_one_page_copy_is_built(built_site):
