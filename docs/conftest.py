@@ -12,6 +12,7 @@ from __future__ import annotations
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
 import numpy as np
+import pytest
 from sybil import Sybil
 from sybil.parsers.abstract.codeblock import PythonDocTestOrCodeBlockParser
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
@@ -72,6 +73,7 @@ if LoadScopeScheduling is not None:
             path = nodeid.split("::", 1)[0]
             return path if path.endswith(".md") else nodeid
 
+    @pytest.hookimpl(optionalhook=True)  # also valid with -p no:xdist
     def pytest_xdist_make_scheduler(config, log):
         # Only the default mode; an explicit --dist (loadfile, worksteal, …) is left alone.
         return _PageScheduling(config, log) if config.getvalue("dist") == "load" else None
